@@ -1,0 +1,30 @@
+# Shared by the run and test commands: a JDK new enough for the build, and a PostgreSQL.
+# Sourced, not run.
+
+# The build targets Java 21; use the newest JDK on the machine when JAVA_HOME is not set.
+if [ -z "${JAVA_HOME:-}" ]; then
+  for candidate in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-25* /usr/lib/jvm/java-25* \
+                   /usr/lib/jvm/temurin-21* /usr/lib/jvm/java-21*; do
+    if [ -x "$candidate/bin/javac" ]; then
+      export JAVA_HOME=$candidate
+      break
+    fi
+  done
+fi
+
+docker_available() {
+  [ -z "${PAYBRIDGE_NO_DOCKER:-}" ] && command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1
+}
+
+# With a Docker engine Quarkus Dev Services provides PostgreSQL; without one, a local cluster does.
+use_database() {
+  if [ -n "${QUARKUS_DATASOURCE_REACTIVE_URL:-}" ]; then
+    return 0
+  fi
+  if docker_available; then
+    echo "Docker is available: Quarkus Dev Services will start PostgreSQL" >&2
+    return 0
+  fi
+  "$(dirname "${BASH_SOURCE[0]}")/pg" start
+  eval "$("$(dirname "${BASH_SOURCE[0]}")/pg" env)"
+}

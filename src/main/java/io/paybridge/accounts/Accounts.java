@@ -1,0 +1,72 @@
+package io.paybridge.accounts;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * The configured accounts, checked once at start so that a typo fails the deployment instead of
+ * answering 404 to every webhook of that account.
+ */
+@Startup
+@ApplicationScoped
+public class Accounts {
+
+    /** The account served at {@code /webhooks/stripe}. */
+    public static final String DEFAULT = "default";
+
+    private static final Logger LOG = Logger.getLogger(Accounts.class);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+
+    private final Map<String, Account> byName;
+
+    public Accounts(AccountsConfig config) {
+        this.byName = validated(config.accounts());
+        if (byName.isEmpty()) {
+            LOG.warn("No Stripe account is configured (paybridge.accounts.<name>.webhook-secrets): "
+                    + "every webhook will be answered 404");
+        } else {
+            LOG.infof("Stripe accounts: %s", byName.keySet());
+        }
+    }
+
+    public Optional<Account> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
+    private static Map<String, Account> validated(Map<String, AccountsConfig.Account> configured) {
+        Map<String, Account> accounts = new TreeMap<>();
+        configured.forEach((name, account) -> accounts.put(name, validated(name, account)));
+        return Map.copyOf(accounts);
+    }
+
+    private static Account validated(String name, AccountsConfig.Account config) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalStateException("paybridge.accounts." + name + ": an account name is 1 to 63 "
+                    + "lower-case letters, digits, '-' or '_', starting with a letter or digit");
+        }
+        List<String> secrets = config.webhookSecrets().orElse(List.of()).stream()
+                .map(String::trim)
+                .filter(secret -> !secret.isEmpty())
+                .toList();
+        if (secrets.isEmpty() && config.apiKey().isEmpty()) {
+            throw new IllegalStateException("paybridge.accounts." + name + ".webhook-secrets: "
+                    + "at least one webhook signing secret is required");
+        }
+        if (secrets.isEmpty()) {
+            LOG.warnf("Account %s has no webhook secret: its webhooks will be refused, "
+                    + "only backfill can store its events", name);
+        }
+        return new Account(name, secrets, config.apiKey().map(String::trim).orElse(null));
+    }
+}

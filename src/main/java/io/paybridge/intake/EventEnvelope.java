@@ -1,0 +1,28 @@
+package io.paybridge.intake;
+
+import java.time.Instant;
+
+/**
+ * The few fields of a Stripe event that Paybridge reads at intake; the rest stays in the raw body.
+ *
+ * @param id             the event id ({@code evt_...})
+ * @param type           the event type ({@code invoice.paid})
+ * @param created        when Stripe created the event; the receipt time when the body has none
+ * @param apiVersion     the API version the payload is rendered in, if given
+ * @param livemode       live or test mode
+ * @param connectAccount the Connect account the event belongs to, if any
+ * @param objectId       {@code data.object.id}, if any
+ * @param objectType     {@code data.object.object}, if any
+ * @param objectStatus   {@code data.object.status}, if any
+ */
+public record EventEnvelope(
+        String id,
+        String type,
+        Instant created,
+        String apiVersion,
+        boolean livemode,
+        String connectAccount,
+        String objectId,
+        String objectType,
+        String objectStatus) {
+}

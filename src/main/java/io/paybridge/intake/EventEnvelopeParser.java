@@ -1,0 +1,144 @@
+package io.paybridge.intake;
+
+import java.io.IOException;
+import java.time.Instant;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+
+/**
+ * Reads the envelope fields of a Stripe event in one streaming pass, without building a tree of
+ * the payload, and refuses anything that is not one well-formed JSON object.
+ */
+public final class EventEnvelopeParser {
+
+    static final int MAX_ID_LENGTH = 255;
+    private static final int MAX_NESTING_DEPTH = 64;
+    /** 9999-12-31T23:59:59Z, the last second PostgreSQL and ISO-8601 agree on. */
+    private static final long MAX_CREATED = 253_402_300_799L;
+
+    private final JsonFactory factory = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .build())
+            .build();
+
+    /**
+     * @param receivedAt used as the creation time when the body carries none
+     * @throws IntakeRejection {@link IntakeError#INVALID_PAYLOAD} when the body is not a JSON
+     *         object with a string {@code id} and {@code type}
+     */
+    public EventEnvelope parse(byte[] body, Instant receivedAt) {
+        try (JsonParser parser = factory.createParser(body)) {
+            Fields fields = new Fields();
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw invalid("The body is not a JSON object");
+            }
+            readEvent(parser, fields);
+            if (parser.nextToken() != null) {
+                throw invalid("The body has content after the JSON object");
+            }
+            return fields.toEnvelope(receivedAt);
+        } catch (IOException | IllegalArgumentException notJson) {
+            throw invalid("The body is not valid JSON");
+        }
+    }
+
+    private void readEvent(JsonParser parser, Fields fields) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "id" -> fields.id = text(value, parser);
+                case "type" -> fields.type = text(value, parser);
+                case "created" -> fields.created = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
+                case "api_version" -> fields.apiVersion = text(value, parser);
+                case "livemode" -> fields.livemode = value == JsonToken.VALUE_TRUE;
+                case "account" -> fields.connectAccount = text(value, parser);
+                case "data" -> readData(parser, value, fields);
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private void readData(JsonParser parser, JsonToken value, Fields fields) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken child = parser.nextToken();
+            if (name.equals("object") && child == JsonToken.START_OBJECT) {
+                readObject(parser, fields);
+            } else {
+                parser.skipChildren();
+            }
+        }
+    }
+
+    private void readObject(JsonParser parser, Fields fields) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "id" -> fields.objectId = text(value, parser);
+                case "object" -> fields.objectType = text(value, parser);
+                case "status" -> fields.objectStatus = text(value, parser);
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private static String text(JsonToken token, JsonParser parser) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            String text = parser.getText();
+            // PostgreSQL text cannot hold NUL; refusing it here keeps one event from failing the
+            // whole batch it would be inserted with.
+            if (text.indexOf('\u0000') >= 0) {
+                throw invalid("The event carries a NUL character in an envelope field");
+            }
+            return text;
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    private static IntakeRejection invalid(String message) {
+        return new IntakeRejection(IntakeError.INVALID_PAYLOAD, message);
+    }
+
+    private static final class Fields {
+        String id;
+        String type;
+        Long created;
+        String apiVersion;
+        boolean livemode;
+        String connectAccount;
+        String objectId;
+        String objectType;
+        String objectStatus;
+
+        EventEnvelope toEnvelope(Instant receivedAt) {
+            requireIdentifier(id, "id");
+            requireIdentifier(type, "type");
+            if (created != null && (created < 0 || created > MAX_CREATED)) {
+                throw invalid("The event's \"created\" is not a Unix time in seconds");
+            }
+            Instant createdAt = created == null ? receivedAt : Instant.ofEpochSecond(created);
+            return new EventEnvelope(id, type, createdAt, apiVersion, livemode, connectAccount,
+                    objectId, objectType, objectStatus);
+        }
+
+        private static void requireIdentifier(String value, String field) {
+            if (value == null || value.isBlank()) {
+                throw invalid("The event has no string \"" + field + "\"");
+            }
+            if (value.length() > MAX_ID_LENGTH) {
+                throw invalid("The event's \"" + field + "\" is longer than " + MAX_ID_LENGTH + " characters");
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.paybridge.intake;
+
+import java.time.Duration;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * How the webhook endpoint accepts and stores Stripe events.
+ */
+@ConfigMapping(prefix = "paybridge.intake")
+public interface IntakeConfig {
+
+    /**
+     * How far the signature timestamp may lie from this server's clock, in the past or the future.
+     * Stripe's libraries use five minutes; zero is refused because it would disable the replay check.
+     */
+    @WithDefault("5m")
+    Duration tolerance();
+
+    /**
+     * Largest request body accepted. Counted while the body arrives, so an oversized request is
+     * refused before it is buffered.
+     */
+    @WithDefault("1M")
+    MemorySize maxBodySize();
+
+    /**
+     * Longest a request waits for its event to be committed before it is answered 503, so that
+     * Stripe retries instead of timing out.
+     */
+    @WithDefault("5s")
+    Duration storeTimeout();
+
+    /**
+     * Longest the whole body may take to arrive once the headers are in. Cuts off senders that
+     * trickle bytes to hold a connection open.
+     */
+    @WithDefault("10s")
+    Duration readTimeout();
+
+    /**
+     * Most events written by one multi-row insert. Requests arriving while a commit runs wait for
+     * the next one and share it.
+     */
+    @WithDefault("256")
+    @Min(1)
+    @Max(5000)
+    int maxBatchSize();
+
+    /**
+     * Most inserts running at once. Together with the batch size it bounds the database
+     * connections the intake takes from the pool.
+     */
+    @WithDefault("4")
+    @Min(1)
+    @Max(64)
+    int maxConcurrentBatches();
+
+    /**
+     * Most events waiting for a commit. Beyond it the endpoint answers 503 at once rather than
+     * letting memory grow while the database is slow or away.
+     */
+    @WithDefault("10000")
+    @Min(1)
+    int maxQueuedEvents();
+}

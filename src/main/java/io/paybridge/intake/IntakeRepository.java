@@ -1,0 +1,239 @@
+package io.paybridge.intake;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Stores incoming events with group commit: events that arrive while an insert is running wait for
+ * the next one and are written together by a single multi-row statement, so a burst of webhooks
+ * costs a handful of transactions instead of one each. Every caller is answered only after the
+ * commit that holds its row.
+ *
+ * <p>The statement is one {@code INSERT ... SELECT FROM unnest(arrays)}: one prepared statement
+ * whatever the batch size, idempotent through {@code ON CONFLICT DO NOTHING} on the event's
+ * primary key. A row held by a concurrent, uncommitted insert makes PostgreSQL wait for that
+ * commit, so "duplicate" is only ever answered for a row that is durable.
+ */
+@ApplicationScoped
+public class IntakeRepository {
+
+    private static final Logger LOG = Logger.getLogger(IntakeRepository.class);
+
+    private static final String INSERT = """
+            INSERT INTO stripe_event (account, event_id, type, api_version, livemode, connect_account,
+                                      object_id, object_type, object_status, created, payload)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
+                                 $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::bytea[])
+            ON CONFLICT (account, event_id) DO NOTHING
+            RETURNING account, event_id
+            """;
+
+    private final Pool pool;
+    private final int maxBatchSize;
+    private final int maxConcurrentBatches;
+    private final int maxQueuedEvents;
+
+    private final ConcurrentLinkedQueue<PendingEvent> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+
+    public IntakeRepository(Pool pool, IntakeConfig config) {
+        this.pool = pool;
+        this.maxBatchSize = config.maxBatchSize();
+        this.maxConcurrentBatches = config.maxConcurrentBatches();
+        this.maxQueuedEvents = config.maxQueuedEvents();
+    }
+
+    /**
+     * Stores the event unless it is already there. The item arrives after the commit; a failure
+     * means the event may or may not be stored, and the sender should retry.
+     */
+    public Uni<StoreOutcome> store(String account, EventEnvelope envelope, byte[] body) {
+        return Uni.createFrom().emitter(emitter -> enqueue(new PendingEvent(account, envelope, body, emitter)));
+    }
+
+    /** Events waiting for an insert, for the metrics. */
+    public int queuedEvents() {
+        return queued.get();
+    }
+
+    private void enqueue(PendingEvent event) {
+        if (queued.incrementAndGet() > maxQueuedEvents) {
+            queued.decrementAndGet();
+            event.emitter().fail(new StorageUnavailableException("too many events are waiting for the database"));
+            return;
+        }
+        event.emitter().onTermination(event::abandon);
+        queue.add(event);
+        drain();
+    }
+
+    /**
+     * Starts inserts while there is waiting work and a free slot. Called on every arrival and every
+     * completion, so no event waits without an insert coming for it.
+     */
+    private void drain() {
+        while (!queue.isEmpty()) {
+            int current = running.get();
+            if (current >= maxConcurrentBatches) {
+                return;
+            }
+            if (!running.compareAndSet(current, current + 1)) {
+                continue;
+            }
+            List<PendingEvent> batch = nextBatch();
+            if (batch.isEmpty()) {
+                running.decrementAndGet();
+                continue;
+            }
+            Uni.createFrom().deferred(() -> insert(batch))
+                    .subscribe().with(
+                            stored -> completeBatch(batch, stored),
+                            failure -> failBatch(batch, failure));
+        }
+    }
+
+    private List<PendingEvent> nextBatch() {
+        List<PendingEvent> batch = new ArrayList<>(Math.min(maxBatchSize, queued.get() + 1));
+        PendingEvent event;
+        while (batch.size() < maxBatchSize && (event = queue.poll()) != null) {
+            queued.decrementAndGet();
+            // A request that has already been answered (timed out) is left for Stripe's retry.
+            if (!event.abandoned()) {
+                batch.add(event);
+            }
+        }
+        return batch;
+    }
+
+    private Uni<Set<EventKey>> insert(List<PendingEvent> batch) {
+        Map<EventKey, PendingEvent> distinct = new LinkedHashMap<>();
+        batch.forEach(event -> distinct.putIfAbsent(event.key(), event));
+        return pool.preparedQuery(INSERT)
+                .execute(columns(distinct.values()))
+                .map(IntakeRepository::insertedKeys);
+    }
+
+    private static Tuple columns(java.util.Collection<PendingEvent> events) {
+        int size = events.size();
+        String[] accounts = new String[size];
+        String[] ids = new String[size];
+        String[] types = new String[size];
+        String[] apiVersions = new String[size];
+        Boolean[] livemodes = new Boolean[size];
+        String[] connectAccounts = new String[size];
+        String[] objectIds = new String[size];
+        String[] objectTypes = new String[size];
+        String[] objectStatuses = new String[size];
+        OffsetDateTime[] created = new OffsetDateTime[size];
+        Buffer[] payloads = new Buffer[size];
+        int i = 0;
+        for (PendingEvent event : events) {
+            EventEnvelope envelope = event.envelope();
+            accounts[i] = event.account();
+            ids[i] = envelope.id();
+            types[i] = envelope.type();
+            apiVersions[i] = envelope.apiVersion();
+            livemodes[i] = envelope.livemode();
+            connectAccounts[i] = envelope.connectAccount();
+            objectIds[i] = envelope.objectId();
+            objectTypes[i] = envelope.objectType();
+            objectStatuses[i] = envelope.objectStatus();
+            created[i] = envelope.created().atOffset(ZoneOffset.UTC);
+            payloads[i] = Buffer.buffer(event.body());
+            i++;
+        }
+        return Tuple.newInstance(io.vertx.sqlclient.Tuple.of(accounts, ids, types, apiVersions, livemodes,
+                connectAccounts, objectIds, objectTypes, objectStatuses, created, payloads));
+    }
+
+    private static Set<EventKey> insertedKeys(RowSet<Row> rows) {
+        Set<EventKey> inserted = new HashSet<>();
+        for (Row row : rows) {
+            inserted.add(new EventKey(row.getString(0), row.getString(1)));
+        }
+        return inserted;
+    }
+
+    private void completeBatch(List<PendingEvent> batch, Set<EventKey> inserted) {
+        running.decrementAndGet();
+        drain();
+        for (PendingEvent event : batch) {
+            // The first of several copies of one event in a batch is the one that was inserted.
+            boolean accepted = inserted.remove(event.key());
+            event.emitter().complete(accepted ? StoreOutcome.ACCEPTED : StoreOutcome.DUPLICATE);
+        }
+    }
+
+    private void failBatch(List<PendingEvent> batch, Throwable failure) {
+        running.decrementAndGet();
+        LOG.warnf("Could not store %d event(s): %s", batch.size(), failure.toString());
+        drain();
+        StorageUnavailableException unavailable = new StorageUnavailableException("the database did not commit", failure);
+        batch.forEach(event -> event.emitter().fail(unavailable));
+    }
+
+    record EventKey(String account, String eventId) {
+    }
+
+    private static final class PendingEvent {
+        private final String account;
+        private final EventEnvelope envelope;
+        private final byte[] body;
+        private final UniEmitter<? super StoreOutcome> emitter;
+        private volatile boolean abandoned;
+
+        PendingEvent(String account, EventEnvelope envelope, byte[] body, UniEmitter<? super StoreOutcome> emitter) {
+            this.account = account;
+            this.envelope = envelope;
+            this.body = body;
+            this.emitter = emitter;
+        }
+
+        String account() {
+            return account;
+        }
+
+        EventEnvelope envelope() {
+            return envelope;
+        }
+
+        byte[] body() {
+            return body;
+        }
+
+        UniEmitter<? super StoreOutcome> emitter() {
+            return emitter;
+        }
+
+        EventKey key() {
+            return new EventKey(account, envelope.id());
+        }
+
+        void abandon() {
+            abandoned = true;
+        }
+
+        boolean abandoned() {
+            return abandoned;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.paybridge.intake;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import io.paybridge.accounts.Account;
+import io.paybridge.accounts.Accounts;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes a webhook from its raw bytes to a committed row: authenticate, read the envelope, store.
+ * Nothing here waits on anything but the database, and that wait is bounded.
+ */
+@ApplicationScoped
+public class IntakeService {
+
+    private static final Logger LOG = Logger.getLogger(IntakeService.class);
+
+    private final Accounts accounts;
+    private final IntakeRepository repository;
+    private final StripeSignatureVerifier verifier;
+    private final EventEnvelopeParser parser = new EventEnvelopeParser();
+    private final Duration storeTimeout;
+    private final Clock clock;
+
+    public IntakeService(Accounts accounts, IntakeRepository repository, IntakeConfig config) {
+        this.accounts = accounts;
+        this.repository = repository;
+        this.verifier = new StripeSignatureVerifier(config.tolerance());
+        this.storeTimeout = config.storeTimeout();
+        this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * @throws IntakeRejection {@link IntakeError#UNKNOWN_ACCOUNT} when no account has that name
+     */
+    public Account account(String name) {
+        return accounts.find(name)
+                .orElseThrow(() -> new IntakeRejection(IntakeError.UNKNOWN_ACCOUNT,
+                        "No Stripe account is configured under this path"));
+    }
+
+    /**
+     * Verifies and stores one webhook. The item arrives once the event is committed; a failure is
+     * an {@link IntakeRejection} saying why.
+     */
+    public Uni<IntakeResult> receive(Account account, String signatureHeader, byte[] body) {
+        return Uni.createFrom().item(() -> authenticated(account, signatureHeader, body))
+                .chain(envelope -> store(account, envelope, body));
+    }
+
+    private EventEnvelope authenticated(Account account, String signatureHeader, byte[] body) {
+        Instant now = clock.instant();
+        verifier.verify(body, signatureHeader, account.webhookSecretKeys(), now.getEpochSecond());
+        return parser.parse(body, now);
+    }
+
+    private Uni<IntakeResult> store(Account account, EventEnvelope envelope, byte[] body) {
+        return repository.store(account.name(), envelope, body)
+                .ifNoItem().after(storeTimeout).failWith(() -> new StorageUnavailableException(
+                        "no commit within " + storeTimeout.toMillis() + " ms"))
+                .onFailure(StorageUnavailableException.class).transform(failure -> unavailable(account, envelope, failure))
+                .map(outcome -> new IntakeResult(envelope, outcome))
+                .invoke(result -> logStored(account, result));
+    }
+
+    private static IntakeRejection unavailable(Account account, EventEnvelope envelope, Throwable failure) {
+        LOG.warnf("Event %s (%s) of account %s not stored: %s", envelope.id(), envelope.type(), account.name(),
+                failure.getMessage());
+        return new IntakeRejection(IntakeError.STORAGE_UNAVAILABLE,
+                "The event could not be stored right now; retry later", failure);
+    }
+
+    private static void logStored(Account account, IntakeResult result) {
+        EventEnvelope envelope = result.envelope();
+        LOG.debugf("Event %s (%s) of account %s: %s", envelope.id(), envelope.type(), account.name(),
+                result.outcome().label());
+    }
+}

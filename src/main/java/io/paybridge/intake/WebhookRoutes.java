@@ -1,0 +1,167 @@
+package io.paybridge.intake;
+
+import io.paybridge.accounts.Account;
+import io.paybridge.accounts.Accounts;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code POST /webhooks/stripe} and {@code POST /webhooks/stripe/{account}}.
+ *
+ * <p>A plain Vert.x route rather than a REST resource, because the endpoint must own how the body
+ * is read: the account is checked before a byte is buffered, the size limit is enforced while the
+ * body streams in, a sender that trickles bytes is cut off, and the bytes reach the signature check
+ * untouched, whatever its content type claims. Everything else is {@link IntakeService}'s.
+ */
+@ApplicationScoped
+public class WebhookRoutes {
+
+    static final String PATH = "/webhooks/stripe";
+
+    /** Ahead of Quarkus's own body handling, so that the body reaches us as it arrives. */
+    private static final int ORDER = -10;
+    private static final Logger LOG = Logger.getLogger(WebhookRoutes.class);
+    private static final String START = "paybridge.start";
+    private static final String ACCOUNT = "paybridge.account";
+
+    private final IntakeService service;
+    private final IntakeMetrics metrics;
+    private final IntakeConfig config;
+    private final Vertx vertx;
+    private final long maxBodySize;
+
+    public WebhookRoutes(IntakeService service, IntakeMetrics metrics, IntakeConfig config, Vertx vertx) {
+        this.service = service;
+        this.metrics = metrics;
+        this.config = config;
+        this.vertx = vertx;
+        this.maxBodySize = config.maxBodySize().asLongValue();
+    }
+
+    void register(@Observes Router router) {
+        router.route(HttpMethod.POST, PATH).order(ORDER)
+                .handler(ctx -> receive(ctx, Accounts.DEFAULT));
+        router.route(HttpMethod.POST, PATH + "/:account").order(ORDER)
+                .handler(ctx -> receive(ctx, ctx.pathParam("account")));
+        router.routeWithRegex("^" + PATH + "(/[^/]*)?/?$").order(ORDER + 1)
+                .handler(ctx -> reject(ctx, new IntakeRejection(IntakeError.METHOD_NOT_ALLOWED,
+                        "Stripe webhooks are delivered with POST")));
+    }
+
+    private void receive(RoutingContext ctx, String accountName) {
+        ctx.put(START, System.nanoTime());
+        ctx.put(ACCOUNT, accountName);
+        Account account;
+        try {
+            account = service.account(accountName);
+        } catch (IntakeRejection unknown) {
+            // Refused before any byte of the body is read.
+            reject(ctx, unknown);
+            return;
+        }
+        if (declaredLength(ctx) > maxBodySize) {
+            tooLarge(ctx);
+            return;
+        }
+        long timer = vertx.setTimer(config.readTimeout().toMillis(), id -> readTimedOut(ctx));
+        BoundedBody body = new BoundedBody(maxBodySize);
+        HttpServerRequest request = ctx.request();
+        request.handler(chunk -> {
+            if (!body.overflowed() && !body.append(chunk)) {
+                vertx.cancelTimer(timer);
+                tooLarge(ctx);
+            }
+        });
+        request.exceptionHandler(failure -> vertx.cancelTimer(timer));
+        request.endHandler(ended -> {
+            vertx.cancelTimer(timer);
+            if (!body.overflowed() && !ctx.response().ended()) {
+                process(ctx, account, body.bytes());
+            }
+        });
+        request.resume();
+    }
+
+    private void process(RoutingContext ctx, Account account, byte[] body) {
+        String signature = ctx.request().getHeader("Stripe-Signature");
+        service.receive(account, signature, body)
+                .subscribe().with(
+                        result -> accepted(ctx, result),
+                        failure -> rejected(ctx, failure));
+    }
+
+    private static long declaredLength(RoutingContext ctx) {
+        String declared = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (declared == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(declared.trim());
+        } catch (NumberFormatException notANumber) {
+            return -1;
+        }
+    }
+
+    private void tooLarge(RoutingContext ctx) {
+        reject(ctx, new IntakeRejection(IntakeError.PAYLOAD_TOO_LARGE,
+                "The body is larger than " + maxBodySize + " bytes"));
+    }
+
+    private void readTimedOut(RoutingContext ctx) {
+        if (!ctx.response().ended()) {
+            reject(ctx, new IntakeRejection(IntakeError.REQUEST_TIMEOUT,
+                    "The request body did not arrive within " + config.readTimeout().toSeconds() + "s"));
+        }
+    }
+
+    private void accepted(RoutingContext ctx, IntakeResult result) {
+        String outcome = result.outcome().label();
+        JsonObject body = new JsonObject()
+                .put("id", result.envelope().id())
+                .put("status", outcome);
+        respond(ctx, 200, body, outcome);
+    }
+
+    private void rejected(RoutingContext ctx, Throwable failure) {
+        if (failure instanceof IntakeRejection rejection) {
+            reject(ctx, rejection);
+            return;
+        }
+        LOG.errorf(failure, "Webhook for account %s failed unexpectedly", ctx.<String>get(ACCOUNT));
+        reject(ctx, new IntakeRejection(IntakeError.STORAGE_UNAVAILABLE, "The event could not be stored; retry later"));
+    }
+
+    private void reject(RoutingContext ctx, IntakeRejection rejection) {
+        IntakeError error = rejection.error();
+        LOG.infof("Webhook for account %s refused: %s (%s)", ctx.<String>get(ACCOUNT), error.code(), rejection.getMessage());
+        JsonObject body = new JsonObject()
+                .put("error", error.code())
+                .put("message", rejection.getMessage());
+        respond(ctx, error.status(), body, error.code());
+    }
+
+    private void respond(RoutingContext ctx, int status, JsonObject body, String outcome) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        Long start = ctx.get(START);
+        metrics.record(ctx.get(ACCOUNT, Accounts.DEFAULT), outcome, start == null ? System.nanoTime() : start);
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (!ctx.request().isEnded()) {
+            // The rest of the body is not wanted: close rather than read and discard it.
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.end(body.encode());
+    }
+}
