@@ -22,7 +22,12 @@ public class Accounts {
     public static final String DEFAULT = "default";
 
     private static final Logger LOG = Logger.getLogger(Accounts.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    /**
+     * Letters and digits only: every name must be settable from the environment
+     * ({@code PAYBRIDGE_ACCOUNTS_<NAME>_WEBHOOK_SECRETS}), where '-' and '_' cannot be told apart
+     * from the property separators.
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,63}");
 
     private final Map<String, Account> byName;
 
@@ -53,7 +58,7 @@ public class Accounts {
     private static Account validated(String name, AccountsConfig.Account config) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalStateException("paybridge.accounts." + name + ": an account name is 1 to 63 "
-                    + "lower-case letters, digits, '-' or '_', starting with a letter or digit");
+                    + "lower-case letters or digits, so that it can be set from the environment");
         }
         List<String> secrets = config.webhookSecrets().orElse(List.of()).stream()
                 .map(String::trim)

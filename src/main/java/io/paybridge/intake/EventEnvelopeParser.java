@@ -53,7 +53,7 @@ public final class EventEnvelopeParser {
             switch (name) {
                 case "id" -> fields.id = text(value, parser);
                 case "type" -> fields.type = text(value, parser);
-                case "created" -> fields.created = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : null;
+                case "created" -> fields.created = unixTime(value, parser);
                 case "api_version" -> fields.apiVersion = text(value, parser);
                 case "livemode" -> fields.livemode = value == JsonToken.VALUE_TRUE;
                 case "account" -> fields.connectAccount = text(value, parser);
@@ -104,6 +104,19 @@ public final class EventEnvelopeParser {
         }
         parser.skipChildren();
         return null;
+    }
+
+    /** An event that cannot be placed in time cannot be ordered against the others of its object. */
+    private static Long unixTime(JsonToken token, JsonParser parser) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() != JsonParser.NumberType.INT
+                && parser.getNumberType() != JsonParser.NumberType.LONG) {
+            parser.skipChildren();
+            throw invalid("The event's \"created\" is not a Unix time in seconds");
+        }
+        return parser.getLongValue();
     }
 
     private static IntakeRejection invalid(String message) {

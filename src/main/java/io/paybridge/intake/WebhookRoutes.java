@@ -53,8 +53,17 @@ public class WebhookRoutes {
         router.route(HttpMethod.POST, PATH + "/:account").order(ORDER)
                 .handler(ctx -> receive(ctx, ctx.pathParam("account")));
         router.routeWithRegex("^" + PATH + "(/[^/]*)?/?$").order(ORDER + 1)
-                .handler(ctx -> reject(ctx, new IntakeRejection(IntakeError.METHOD_NOT_ALLOWED,
-                        "Stripe webhooks are delivered with POST")));
+                .handler(this::methodNotAllowed);
+    }
+
+    private void methodNotAllowed(RoutingContext ctx) {
+        ctx.put(START, System.nanoTime());
+        String account = ctx.normalizedPath().length() > PATH.length() + 1
+                ? ctx.normalizedPath().substring(PATH.length() + 1)
+                : Accounts.DEFAULT;
+        ctx.put(ACCOUNT, account);
+        ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+        reject(ctx, new IntakeRejection(IntakeError.METHOD_NOT_ALLOWED, "Stripe webhooks are delivered with POST"));
     }
 
     private void receive(RoutingContext ctx, String accountName) {

@@ -1,0 +1,112 @@
+package io.paybridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.paybridge.testing.StripeFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EventEnvelopeParserTest {
+
+    private static final Instant RECEIVED = Instant.parse("2026-11-23T10:00:00Z");
+    private final EventEnvelopeParser parser = new EventEnvelopeParser();
+
+    static java.util.List<Path> fixtures() {
+        return StripeFixtures.allEvents();
+    }
+
+    @ParameterizedTest
+    @MethodSource("fixtures")
+    void readsTheEnvelopeOfEveryFixtureOfBothApiVersions(Path fixture) throws Exception {
+        byte[] body = StripeFixtures.read(fixture);
+        JsonNode tree = new ObjectMapper().readTree(body);
+
+        EventEnvelope envelope = parser.parse(body, RECEIVED);
+
+        assertThat(envelope.id()).isEqualTo(tree.get("id").asText()).startsWith("evt_");
+        assertThat(envelope.type()).isEqualTo(tree.get("type").asText());
+        assertThat(envelope.created()).isEqualTo(Instant.ofEpochSecond(tree.get("created").asLong()));
+        assertThat(envelope.apiVersion()).isEqualTo(tree.get("api_version").asText());
+        assertThat(envelope.livemode()).isEqualTo(tree.get("livemode").asBoolean());
+        JsonNode object = tree.at("/data/object");
+        assertThat(envelope.objectId()).isEqualTo(object.get("id").asText());
+        assertThat(envelope.objectType()).isEqualTo(object.get("object").asText());
+        assertThat(envelope.objectStatus()).isEqualTo(object.hasNonNull("status") ? object.get("status").asText() : null);
+    }
+
+    @Test
+    void readsTheConnectAccountAndIgnoresNestedFieldsOfTheSameName() {
+        String json = """
+                {"id":"evt_1","type":"payout.paid","created":1795424400,"account":"acct_123","livemode":true,
+                 "data":{"object":{"id":"po_1","object":"payout","status":"paid",
+                         "metadata":{"id":"not_this","status":"nor_this"}},"previous_attributes":{"status":"in_transit"}},
+                 "request":{"id":"req_1"}}""";
+
+        EventEnvelope envelope = parser.parse(bytes(json), RECEIVED);
+
+        assertThat(envelope).isEqualTo(new EventEnvelope("evt_1", "payout.paid", Instant.ofEpochSecond(1795424400),
+                null, true, "acct_123", "po_1", "payout", "paid"));
+    }
+
+    @Test
+    void usesTheReceiptTimeWhenTheEventHasNoCreationTime() {
+        EventEnvelope envelope = parser.parse(bytes("{\"id\":\"evt_1\",\"type\":\"ping\"}"), RECEIVED);
+
+        assertThat(envelope.created()).isEqualTo(RECEIVED);
+        assertThat(envelope.objectId()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "not json", "[]", "[{\"id\":\"evt_1\",\"type\":\"x\"}]", "\"evt_1\"", "null", "42",
+            "{\"id\":\"evt_1\",\"type\":\"x\"", "{\"id\":\"evt_1\",\"type\":\"x\"} trailing",
+            "{\"id\":\"evt_1\",\"type\":\"x\"}{}",
+            "{\"type\":\"invoice.paid\"}", "{\"id\":\"evt_1\"}", "{\"id\":42,\"type\":\"invoice.paid\"}",
+            "{\"id\":\"evt_1\",\"type\":null}", "{\"id\":\"\",\"type\":\"x\"}", "{\"id\":\"evt_1\",\"type\":[]}",
+            "{\"id\":\"evt_\\u0000\",\"type\":\"x\"}", "{\"id\":\"evt_1\",\"type\":\"x\",\"created\":-1}",
+            "{\"id\":\"evt_1\",\"type\":\"x\",\"created\":99999999999999}",
+            "{\"id\":\"evt_1\",\"type\":\"x\",\"created\":1e400}" })
+    void refusesWhatIsNotAnEventObject(String json) {
+        assertInvalid(bytes(json));
+    }
+
+    @Test
+    void refusesOverlongIdentifiers() {
+        assertInvalid(bytes("{\"id\":\"evt_" + "x".repeat(300) + "\",\"type\":\"x\"}"));
+    }
+
+    @Test
+    void refusesDeeplyNestedJson() {
+        String deep = "{\"id\":\"evt_1\",\"type\":\"x\",\"data\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
+
+        assertInvalid(bytes(deep));
+    }
+
+    @Test
+    void refusesMalformedUtf8() {
+        byte[] body = bytes("{\"id\":\"evt_1\",\"type\":\"x\",\"note\":\"..\"}");
+        body[body.length - 4] = (byte) 0xC3;
+        body[body.length - 3] = (byte) 0x28;
+
+        assertInvalid(body);
+    }
+
+    private void assertInvalid(byte[] body) {
+        assertThatThrownBy(() -> parser.parse(body, RECEIVED))
+                .isInstanceOfSatisfying(IntakeRejection.class,
+                        rejection -> assertThat(rejection.error()).isEqualTo(IntakeError.INVALID_PAYLOAD));
+    }
+
+    private static byte[] bytes(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,8 @@
+package io.paybridge.intake;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link StorageOutageTest} against the packaged application. */
+@QuarkusIntegrationTest
+class StorageOutageIT extends StorageOutageTest {
+}

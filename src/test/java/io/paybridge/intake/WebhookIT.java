@@ -1,0 +1,8 @@
+package io.paybridge.intake;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** {@link WebhookTest} against the packaged application. */
+@QuarkusIntegrationTest
+class WebhookIT extends WebhookTest {
+}

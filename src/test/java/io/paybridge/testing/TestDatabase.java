@@ -1,0 +1,113 @@
+package io.paybridge.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkus.test.common.DevServicesContext;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Reads what the application stored, over its own JDBC connection to the same PostgreSQL, so the
+ * same assertions work against the application in-process and packaged. The database is the one
+ * the application was given: Dev Services' when Docker runs, the configured one otherwise.
+ */
+public final class TestDatabase implements QuarkusTestResourceLifecycleManager, DevServicesContext.ContextAware {
+
+    private static volatile Map<String, String> devServices = Map.of();
+
+    @Override
+    public void setIntegrationTestContext(DevServicesContext context) {
+        devServices = context.devServicesProperties();
+    }
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(setting("quarkus.datasource.jdbc.url"),
+                setting("quarkus.datasource.username"), setting("quarkus.datasource.password"));
+    }
+
+    public static Optional<StoredEvent> find(String account, String eventId) {
+        try (Connection connection = connect();
+                PreparedStatement query = connection.prepareStatement("""
+                        SELECT account, event_id, type, api_version, livemode, connect_account, object_id,
+                               object_type, object_status, extract(epoch FROM created)::bigint, payload, status,
+                               attempts
+                        FROM stripe_event WHERE account = ? AND event_id = ?""")) {
+            query.setString(1, account);
+            query.setString(2, eventId);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredEvent(row.getString(1), row.getString(2), row.getString(3),
+                        row.getString(4), row.getBoolean(5), row.getString(6), row.getString(7), row.getString(8),
+                        row.getString(9), row.getLong(10), row.getBytes(11), row.getString(12), row.getInt(13)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long count(String account, String eventId) {
+        return scalar("SELECT count(*) FROM stripe_event WHERE account = ? AND event_id = ?", account, eventId);
+    }
+
+    public static long countAll() {
+        return scalar("SELECT count(*) FROM stripe_event");
+    }
+
+    public static void delete(String account, String eventId) {
+        try (Connection connection = connect();
+                PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM stripe_event WHERE account = ? AND event_id = ?")) {
+            delete.setString(1, account);
+            delete.setString(2, eventId);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long scalar(String sql, String... parameters) {
+        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String setting(String name) {
+        String fromDevServices = devServices.get(name);
+        if (fromDevServices != null) {
+            return fromDevServices;
+        }
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class)
+                .orElseThrow(() -> new IllegalStateException(name + " is not set: run the tests with scripts/test"));
+    }
+
+    public record StoredEvent(String account, String eventId, String type, String apiVersion, boolean livemode,
+            String connectAccount, String objectId, String objectType, String objectStatus, long created,
+            byte[] payload, String status, int attempts) {
+    }
+}
