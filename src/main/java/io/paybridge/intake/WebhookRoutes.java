@@ -167,10 +167,14 @@ public class WebhookRoutes {
         metrics.record(ctx.get(ACCOUNT, Accounts.DEFAULT), outcome, start == null ? System.nanoTime() : start);
         response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (!ctx.request().isEnded()) {
-            // The rest of the body is not wanted: close rather than read and discard it.
-            response.putHeader(HttpHeaders.CONNECTION, "close");
+        if (ctx.request().isEnded()) {
+            response.end(body.encode());
+            return;
         }
-        response.end(body.encode());
+        // The rest of the body is not wanted (too large, or too slow): answer, then hang up rather
+        // than read and discard whatever the sender still pushes.
+        response.putHeader(HttpHeaders.CONNECTION, "close");
+        response.end(body.encode())
+                .onComplete(written -> ctx.request().connection().close());
     }
 }

@@ -231,6 +231,27 @@ class WebhookTest {
     }
 
     @Test
+    void cutsOffASenderThatStallsMidBody() throws Exception {
+        byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("invoice.paid"));
+        String head = "POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Stripe-Signature: " + StripeSigner.header(DEFAULT_SECRET, body) + "\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+
+        try (java.net.Socket socket = new java.net.Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port)) {
+            // Past the read timeout of the test profile (2 s), but a hang fails here rather than in CI's limit.
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body, 0, body.length / 2);
+            socket.getOutputStream().flush();
+
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(response).startsWith("HTTP/1.1 408").contains("\"error\":\"request_timeout\"");
+        }
+        assertThat(TestDatabase.find("default", StripeFixtures.eventId(body))).isEmpty();
+    }
+
+    @Test
     void acceptsABodyJustUnderTheLimit() {
         String padding = " ".repeat(1024 * 1024 - 200);
         byte[] body = ("{\"id\":\"evt_test_" + System.nanoTime() + "\",\"type\":\"ping\"" + padding + "}")
