@@ -1,0 +1,99 @@
+package io.paybridge.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.paybridge.delivery.DeliveryRepository.SettledEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code paybridge_events{status}}, {@code paybridge_oldest_pending_age_seconds},
+ * {@code paybridge_delivery_lag_seconds} and {@code paybridge_salesforce_records_total{sobject,outcome}}.
+ * The first two come from the database, shared by every replica, refreshed on a schedule rather
+ * than on every scrape.
+ */
+@ApplicationScoped
+public class DeliveryMetrics {
+
+    static final List<String> STATUSES = List.of("pending", "retrying", "delivered", "skipped", "dead");
+    private static final Logger LOG = Logger.getLogger(DeliveryMetrics.class);
+    private static final String COUNTS = "SELECT status, count(*) FROM stripe_event GROUP BY status";
+    private static final String OLDEST = """
+            SELECT coalesce(extract(epoch FROM now() - min(received_at)), 0)
+              FROM stripe_event WHERE status IN ('pending', 'retrying')
+            """;
+
+    private final MeterRegistry registry;
+    private final Pool pool;
+    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final AtomicLong oldestPendingMillis = new AtomicLong();
+    private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Timer lag;
+
+    public DeliveryMetrics(MeterRegistry registry, Pool pool) {
+        this.registry = registry;
+        this.pool = pool;
+        STATUSES.forEach(status -> Gauge.builder("paybridge.events", counts.computeIfAbsent(status, s -> new AtomicLong()), AtomicLong::get)
+                .description("Stored events by delivery status")
+                .tag("status", status)
+                .register(registry));
+        Gauge.builder("paybridge.oldest.pending.age.seconds", oldestPendingMillis, millis -> millis.get() / 1000.0)
+                .description("Age of the oldest event waiting for delivery (pending or retrying)")
+                .register(registry);
+        this.lag = Timer.builder("paybridge.delivery.lag")
+                .description("Time from an event's arrival to its delivery to Salesforce")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(24))
+                .register(registry);
+    }
+
+    @Scheduled(every = "${paybridge.metrics.refresh:10s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        return pool.query(COUNTS).execute()
+                .invoke(rows -> {
+                    STATUSES.forEach(status -> counts.get(status).set(0));
+                    for (Row row : rows) {
+                        counts.computeIfAbsent(row.getString(0), s -> new AtomicLong()).set(row.getLong(1));
+                    }
+                })
+                .chain(() -> pool.query(OLDEST).execute())
+                .invoke(rows -> oldestPendingMillis.set(Math.round(rows.iterator().next().getDouble(0) * 1000)))
+                .onFailure().invoke(failure -> LOG.debugf("Event counts not refreshed: %s", failure.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    void records(String sobject, Collection<RecordOutcome> outcomes) {
+        outcomes.forEach(outcome -> records.computeIfAbsent(sobject + '\n' + outcome.kind(), key -> Counter
+                        .builder("paybridge.salesforce.records")
+                        .description("Records sent to Salesforce, by SObject and outcome")
+                        .tag("sobject", sobject)
+                        .tag("outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT))
+                        .register(registry))
+                .increment());
+    }
+
+    void settled(List<SettledEvent> settled, DeliveryPlan plan, Instant now) {
+        settled.stream()
+                .filter(event -> "delivered".equals(event.status()))
+                .map(event -> plan.event(event.ref()))
+                .filter(event -> event != null)
+                .forEach(event -> lag.record(Duration.between(event.receivedAt(), now)));
+    }
+}
