@@ -9,11 +9,16 @@ import io.vertx.core.buffer.Buffer;
 final class BoundedBody {
 
     private final long limit;
-    private final Buffer buffer = Buffer.buffer();
+    private final Buffer buffer;
     private boolean overflowed;
 
-    BoundedBody(long limit) {
+    /**
+     * @param declaredLength the Content-Length, when the sender gave one (already checked against
+     *                       the limit): sizes the buffer once instead of growing it chunk by chunk
+     */
+    BoundedBody(long limit, long declaredLength) {
         this.limit = limit;
+        this.buffer = declaredLength > 0 ? Buffer.buffer((int) declaredLength) : Buffer.buffer();
     }
 
     /**

@@ -6,7 +6,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -119,11 +121,23 @@ public final class StripeSignatureVerifier {
     }
 
     static byte[] hmac(byte[] key, byte[] signedPrefix, byte[] body) {
+        Mac mac = MACS.get().computeIfAbsent(key, StripeSignatureVerifier::newMac);
+        mac.update(signedPrefix);
+        return mac.doFinal(body);
+    }
+
+    /**
+     * A keyed Mac per thread and secret: looking one up and keying it costs more than signing a
+     * webhook. doFinal leaves it keyed and reset for the next use. Keys are the account's own
+     * arrays, so identity is enough and the map stays as small as the number of secrets.
+     */
+    private static final ThreadLocal<Map<byte[], Mac>> MACS = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    private static Mac newMac(byte[] key) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(new SecretKeySpec(key, ALGORITHM));
-            mac.update(signedPrefix);
-            return mac.doFinal(body);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }
