@@ -71,6 +71,15 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
         return scalar("SELECT count(*) FROM stripe_event");
     }
 
+    /** Runs one statement, for tests that set up or age rows by hand. */
+    public static void execute(String sql) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void delete(String account, String eventId) {
         try (Connection connection = connect();
                 PreparedStatement delete = connection.prepareStatement(

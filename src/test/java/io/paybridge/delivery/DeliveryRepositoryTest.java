@@ -1,0 +1,158 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.paybridge.delivery.ClaimedEvent.EventRef;
+import io.paybridge.delivery.DeliveryPlan.MappedEvent;
+import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
+import io.paybridge.delivery.DeliveryRepository.SettledEvent;
+import io.paybridge.delivery.DeliveryRepository.WrittenRecord;
+import io.paybridge.routes.RecordWrite;
+import io.paybridge.testing.StripeFixtures;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The delivery pipeline's SQL against the real PostgreSQL: replicas claim disjoint work, a dead
+ * replica's claims come back after the lease, a record is held by one replica at a time, and a
+ * claim settles in one go.
+ */
+@QuarkusTest
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class DeliveryRepositoryTest {
+
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Inject
+    DeliveryRepository repository;
+
+    @BeforeEach
+    void emptyTables() {
+        TestDatabase.execute("TRUNCATE stripe_event, salesforce_record, event_record");
+    }
+
+    @Test
+    void twoReplicasClaimingAtOnceNeverGetTheSameEvent() {
+        List<String> ids = storeEvents(40);
+
+        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, LEASE);
+        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, LEASE);
+        List<List<ClaimedEvent>> claims = Uni.join().all(first, second).andFailFast().await().atMost(WAIT);
+
+        Set<String> a = eventIds(claims.get(0));
+        Set<String> b = eventIds(claims.get(1));
+        assertThat(a).doesNotContainAnyElementsOf(b);
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        assertThat(all).hasSize(40).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    @Test
+    void leavesLeasedEventsAloneAndTakesThemOverOnceTheLeaseRunsOut() {
+        List<String> ids = storeEvents(3);
+        assertThat(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT)).hasSize(3);
+
+        assertThat(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT)).isEmpty();
+
+        // replica-a died: its lease runs out
+        TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second'");
+        List<ClaimedEvent> takenOver = repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(takenOver.get(0).status()).isEqualTo("pending");
+        assertThat(takenOver.get(0).payload()).isNotEmpty();
+    }
+
+    @Test
+    void claimsOnlyWorkThatIsDue() {
+        storeEvents(2);
+        TestDatabase.execute("UPDATE stripe_event SET status = 'retrying', next_attempt_at = now() + interval '1 hour'");
+
+        assertThat(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT)).isEmpty();
+    }
+
+    @Test
+    void holdsARecordForOneReplicaAtATime() {
+        RecordKey shared = new RecordKey("Stripe_Payment__c", "pi_shared");
+        RecordKey onlyA = new RecordKey("Stripe_Payment__c", "pi_a");
+        RecordKey onlyB = new RecordKey("Stripe_Payment__c", "pi_b");
+
+        Map<RecordKey, RecordState> heldByA = repository.leaseRecords("replica-a", List.of(shared, onlyA), LEASE).await().atMost(WAIT);
+        Map<RecordKey, RecordState> heldByB = repository.leaseRecords("replica-b", List.of(onlyB, shared), LEASE).await().atMost(WAIT);
+
+        assertThat(heldByA).containsOnlyKeys(shared, onlyA);
+        assertThat(heldByB).containsOnlyKeys(onlyB);
+
+        repository.releaseRecords("replica-a", List.of(shared, onlyA)).await().atMost(WAIT);
+        assertThat(repository.leaseRecords("replica-b", List.of(shared), LEASE).await().atMost(WAIT)).containsOnlyKeys(shared);
+    }
+
+    @Test
+    void settlesAClaimAndRemembersWhatEachRecordShows() {
+        storeEvents(1);
+        ClaimedEvent event = repository.claim("replica-a", 10, LEASE).await().atMost(WAIT).get(0);
+        RecordKey record = new RecordKey("Stripe_Payout__c", "po_1");
+        Map<RecordKey, RecordState> held = repository.leaseRecords("replica-a", List.of(record), LEASE).await().atMost(WAIT);
+        DeliveryPlan plan = DeliveryPlan.of(List.of(new MappedEvent(event, List.of(new RecordWrite("payout",
+                "Stripe_Payout__c", "Stripe_Payout_Id__c", "po_1", Map.of("Status__c", "paid"), Map.of())), null)), held);
+        PlannedRecord planned = plan.records().iterator().next();
+
+        repository.settle("replica-a",
+                List.of(new SettledEvent(event.ref(), "delivered", 1, Instant.now(), null)),
+                List.of(new WrittenRecord(planned, "a0B000000000001AAA")),
+                held.keySet()).await().atMost(WAIT);
+
+        TestDatabase.StoredEvent stored = TestDatabase.find(event.account(), event.eventId()).orElseThrow();
+        assertThat(stored.status()).isEqualTo("delivered");
+        assertThat(stored.attempts()).isEqualTo(1);
+        RecordState state = repository.leaseRecords("replica-b", List.of(record), LEASE).await().atMost(WAIT).get(record);
+        assertThat(state.salesforceId()).isEqualTo("a0B000000000001AAA");
+        assertThat(state.newest()).isEqualTo(event.orderingKey());
+        assertThat(state.routeWatermarks()).containsEntry("payout", event.orderingKey());
+    }
+
+    @Test
+    void doesNotSettleAnEventWhoseLeaseAnotherReplicaTookOver() {
+        storeEvents(1);
+        ClaimedEvent event = repository.claim("replica-a", 10, LEASE).await().atMost(WAIT).get(0);
+        TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second'");
+        repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
+
+        repository.settle("replica-a", List.of(new SettledEvent(event.ref(), "dead", 1, Instant.now(), "late")),
+                List.of(), List.of()).await().atMost(WAIT);
+
+        assertThat(TestDatabase.find(event.account(), event.eventId()).orElseThrow().status()).isEqualTo("pending");
+    }
+
+    private static List<String> storeEvents(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("payout.paid"));
+            postSigned(body).statusCode(200);
+            ids.add(StripeFixtures.eventId(body));
+        }
+        return ids;
+    }
+
+    private static Set<String> eventIds(List<ClaimedEvent> events) {
+        Set<String> ids = new HashSet<>();
+        events.stream().map(ClaimedEvent::ref).map(EventRef::eventId).forEach(ids::add);
+        return ids;
+    }
+}
