@@ -149,6 +149,8 @@ public final class DeliveryPlan {
 
     /** One record's upsert: the collapsed fields and the state it leaves once written. */
     public static final class PlannedRecord {
+        /** Watermark keys of shared fields; route names never contain a colon. */
+        static final String SHARED_FIELD = "field:";
         private final RecordKey key;
         private final String externalIdField;
         private final RecordState before;
@@ -165,17 +167,29 @@ public final class DeliveryPlan {
             this.newest = before.newest();
         }
 
-        /** @return false when the route already applied a newer event to this record */
+        /**
+         * A route's own fields follow the newest event of that route; a shared field follows the
+         * newest event, of any route, that carries it. Both are watermarked, so whichever order
+         * the events come in, each field ends with the value of the newest event that has it.
+         *
+         * @return false when the route already applied a newer event to this record
+         */
         boolean apply(RecordWrite write, OrderingKey event, EventRef ref) {
             if (!event.isNewerThan(watermarks.get(write.route()))) {
                 return false;
             }
             fields.putAll(write.fields());
+            watermarks.put(write.route(), event);
+            write.sharedFields().forEach((field, value) -> {
+                String fieldMark = SHARED_FIELD + field;
+                if (event.isNewerThan(watermarks.get(fieldMark))) {
+                    fields.put(field, value);
+                    watermarks.put(fieldMark, event);
+                }
+            });
             if (event.isNewerThan(newest)) {
-                fields.putAll(write.sharedFields());
                 newest = event;
             }
-            watermarks.put(write.route(), event);
             contributors.add(ref);
             return true;
         }

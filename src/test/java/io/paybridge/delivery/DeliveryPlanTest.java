@@ -21,6 +21,7 @@ class DeliveryPlanTest {
 
     private static final String PAYMENT = "Stripe_Payment__c";
     private static final String PI = "pi_1";
+    private static final String INVOICE = "Stripe_Invoice_Payment__c";
     private static final RecordKey PAYMENT_RECORD = new RecordKey(PAYMENT, PI);
 
     @Test
@@ -65,7 +66,8 @@ class DeliveryPlanTest {
     @Test
     void letsAnOlderEventOfAnotherRouteWriteItsOwnFieldsButNotTheSharedOnes() {
         OrderingKey paymentIntentSucceeded = OrderingKey.of(300, "payment_intent", "succeeded", "evt_pi");
-        RecordState state = new RecordState("a0B1", Map.of("payment_intent", paymentIntentSucceeded), paymentIntentSucceeded);
+        RecordState state = new RecordState("a0B1", Map.of("payment_intent", paymentIntentSucceeded,
+                "field:Last_Stripe_Event_Id__c", paymentIntentSucceeded), paymentIntentSucceeded);
         MappedEvent chargeSucceeded = mapped(event("evt_ch", 290, "charge", "succeeded"), new RecordWrite("charge", PAYMENT,
                 "Stripe_Payment_Intent_Id__c", PI, fields("Charge_Status__c", "succeeded"), shared("evt_ch")));
 
@@ -75,6 +77,28 @@ class DeliveryPlanTest {
         assertThat(body).containsEntry("Charge_Status__c", "succeeded")
                 .doesNotContainKey("Last_Stripe_Event_Id__c");
         assertThat(plan.records().iterator().next().newest()).isEqualTo(paymentIntentSucceeded);
+    }
+
+    @Test
+    void aSharedFieldTheNewestEventLacksKeepsTheValueOfTheNewestEventThatHasIt() {
+        // invoice_payment.paid (rank 2) and invoice.paid (rank 3) share a second; only the former
+        // carries Payment_Intent_Id__c on current API versions.
+        Map<String, Object> invoicePaidShared = shared("evt_inv");
+        Map<String, Object> inpayShared = shared("evt_inpay");
+        inpayShared.put("Payment_Intent_Id__c", PI);
+        MappedEvent invoicePaid = mapped(event("evt_inv", 500, "invoice", "paid"), new RecordWrite("invoice", INVOICE,
+                "Stripe_Invoice_Id__c", "in_1", fields("Status__c", "paid"), invoicePaidShared));
+        MappedEvent inpay = mapped(event("evt_inpay", 500, "invoice_payment", "paid"), new RecordWrite("invoice-payment",
+                INVOICE, "Stripe_Invoice_Id__c", "in_1", Map.of(), inpayShared));
+        RecordKey record = new RecordKey(INVOICE, "in_1");
+
+        DeliveryPlan invoiceFirst = DeliveryPlan.of(List.of(invoicePaid), Map.of());
+        RecordState afterInvoice = new RecordState("a0B2", invoiceFirst.records().iterator().next().watermarks(),
+                invoiceFirst.records().iterator().next().newest());
+        Map<String, Object> thenInpay = DeliveryPlan.of(List.of(inpay), Map.of(record, afterInvoice))
+                .records().iterator().next().body();
+
+        assertThat(thenInpay).containsEntry("Payment_Intent_Id__c", PI).doesNotContainKey("Last_Stripe_Event_Id__c");
     }
 
     @Test

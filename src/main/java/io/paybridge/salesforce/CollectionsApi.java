@@ -1,0 +1,33 @@
+package io.paybridge.salesforce;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * sObject Collections upsert by external id. Built by {@link SalesforceClient} on the
+ * {@code instance_url} of the current token; every answer comes back as a plain response so that
+ * the error bodies (JSON arrays, or a gateway's HTML page) can be classified.
+ */
+@RegisterRestClient(configKey = "salesforce-data")
+@Path("/services/data/{version}/composite/sobjects")
+interface CollectionsApi {
+
+    @PATCH
+    @Path("/{sobject}/{externalIdField}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<Response> upsert(
+            @PathParam("version") String version,
+            @PathParam("sobject") String sobject,
+            @PathParam("externalIdField") String externalIdField,
+            @HeaderParam("Authorization") String authorization,
+            CollectionsUpsert body);
+}

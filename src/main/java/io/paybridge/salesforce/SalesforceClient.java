@@ -1,0 +1,281 @@
+package io.paybridge.salesforce;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.paybridge.salesforce.SalesforceException.Kind;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Upserts records into Salesforce with sObject Collections, and owns everything that can go wrong
+ * on the way: the token, the timeout, a short retry of passing failures, the circuit breaker named
+ * {@code salesforce}, and the classification of every answer into what the pipeline should do.
+ */
+@ApplicationScoped
+@Startup
+public class SalesforceClient {
+
+    private static final Logger LOG = Logger.getLogger(SalesforceClient.class);
+    private static final TypeLiteral<Uni<List<RecordResult>>> RESULTS = new TypeLiteral<>() {
+    };
+
+    private final SalesforceConfig config;
+    private final SalesforceAuth auth;
+    private final SalesforceMetrics metrics;
+    private final ObjectMapper json;
+    private final TypedGuard<Uni<List<RecordResult>>> guard;
+    private final Map<String, CollectionsApi> instances = new ConcurrentHashMap<>();
+
+    public SalesforceClient(SalesforceConfig config, SalesforceAuth auth, SalesforceMetrics metrics, ObjectMapper json) {
+        this.config = config;
+        this.auth = auth;
+        this.metrics = metrics;
+        this.json = json;
+        this.guard = guard(config);
+        if (config.deliveryEnabled()) {
+            LOG.infof("Delivery to Salesforce enabled: %s via %s, API %s, %d records a call",
+                    config.auth(), config.loginUrl(), config.apiVersion(), config.batchSize());
+        } else {
+            LOG.warn("Delivery to Salesforce is disabled (no paybridge.salesforce.client-id, or "
+                    + "paybridge.salesforce.enabled=false): events are stored and stay pending");
+        }
+    }
+
+    public boolean enabled() {
+        return config.deliveryEnabled();
+    }
+
+    /** While open, calls fail at once; the pipeline stops claiming rather than burn attempts. */
+    public boolean circuitOpen() {
+        return metrics.circuitOpen();
+    }
+
+    /**
+     * Upserts up to {@code batch-size} records of one SObject by their external id.
+     *
+     * @return one result per record, in the order given
+     * @throws SalesforceException (as the Uni's failure) when the call as a whole wrote nothing
+     */
+    public Uni<List<RecordResult>> upsert(String sobject, String externalIdField, List<Map<String, Object>> records) {
+        CollectionsUpsert body = new CollectionsUpsert(false, withType(sobject, records));
+        return guard.get(() -> callWithToken(sobject, externalIdField, body))
+                .onFailure(CircuitBreakerOpenException.class).transform(this::circuitOpen)
+                .onFailure(TimeoutException.class).transform(this::timedOut);
+    }
+
+    private Uni<List<RecordResult>> callWithToken(String sobject, String externalIdField, CollectionsUpsert body) {
+        return auth.token()
+                .chain(token -> call(token, sobject, externalIdField, body)
+                        .onFailure(SalesforceClient::sessionExpired)
+                        .recoverWithUni(() -> refreshedCall(token, sobject, externalIdField, body)));
+    }
+
+    private Uni<List<RecordResult>> refreshedCall(SalesforceToken refused, String sobject, String externalIdField,
+            CollectionsUpsert body) {
+        LOG.info("Salesforce session expired (INVALID_SESSION_ID): fetching a new token");
+        auth.invalidate(refused);
+        return auth.token()
+                .chain(token -> call(token, sobject, externalIdField, body))
+                .onFailure(SalesforceClient::sessionExpired)
+                .transform(failure -> new SalesforceException(Kind.TRANSIENT, "INVALID_SESSION_ID",
+                        "the session was refused again right after a new token", failure));
+    }
+
+    private Uni<List<RecordResult>> call(SalesforceToken token, String sobject, String externalIdField,
+            CollectionsUpsert body) {
+        return api(token.instanceUrl())
+                .upsert(config.apiVersion(), sobject, externalIdField, token.authorization(), body)
+                .onFailure().transform(SalesforceClient::unreachable)
+                .onFailure().invoke(failure -> metrics.request(outcome(failure)))
+                .map(response -> read(response, body.records().size()));
+    }
+
+    private List<RecordResult> read(Response response, int records) {
+        metrics.limitInfo(response.getHeaderString("Sforce-Limit-Info"));
+        String body = response.hasEntity() ? response.readEntity(String.class) : "";
+        int status = response.getStatus();
+        if (status == 200) {
+            List<RecordResult> results = results(body, records);
+            metrics.request("success");
+            return results;
+        }
+        SalesforceException failure = classify(status, body);
+        metrics.request(outcome(failure));
+        throw failure;
+    }
+
+    private List<RecordResult> results(String body, int records) {
+        JsonNode array = parse(body);
+        if (!array.isArray()) {
+            throw new SalesforceException(Kind.TRANSIENT, "UNREADABLE_RESPONSE", "HTTP 200 without a result array");
+        }
+        List<RecordResult> results = new ArrayList<>(records);
+        for (JsonNode result : array) {
+            results.add(result(result));
+        }
+        return results;
+    }
+
+    private static RecordResult result(JsonNode result) {
+        if (result.path("success").asBoolean(false)) {
+            return RecordResult.written(result.path("id").asText(null), result.path("created").asBoolean(false));
+        }
+        JsonNode error = result.path("errors").path(0);
+        // Collections name the code statusCode; other REST answers say errorCode.
+        String code = error.path("statusCode").asText(error.path("errorCode").asText("UNKNOWN_ERROR"));
+        return RecordResult.failed(code, error.path("message").asText("no message"));
+    }
+
+    /** What a non-200 answer means for the whole call. */
+    private SalesforceException classify(int status, String body) {
+        JsonNode error = parse(body).path(0);
+        String code = error.path("errorCode").asText("HTTP_" + status);
+        String message = error.path("message").asText(status >= 500 ? "Salesforce unavailable" : "no message");
+        String text = "HTTP " + status + " " + code + ": " + message;
+        if (status == 401 && "INVALID_SESSION_ID".equals(code)) {
+            return new SalesforceException(Kind.TRANSIENT, code, text);
+        }
+        if (status == 403 && "REQUEST_LIMIT_EXCEEDED".equals(code)) {
+            return new SalesforceException(Kind.LIMIT_EXCEEDED, code, text);
+        }
+        if (status >= 500 || status == 408 || status == 429 || "UNABLE_TO_LOCK_ROW".equals(code)
+                || "DUPLICATE_VALUE".equals(code) || "SERVER_UNAVAILABLE".equals(code)) {
+            return new SalesforceException(Kind.TRANSIENT, code, text);
+        }
+        return new SalesforceException(Kind.REJECTED, code, text);
+    }
+
+    private static boolean sessionExpired(Throwable failure) {
+        return failure instanceof SalesforceException e && "INVALID_SESSION_ID".equals(e.errorCode())
+                && e.getCause() == null;
+    }
+
+    private static Throwable unreachable(Throwable failure) {
+        if (failure instanceof SalesforceException) {
+            return failure;
+        }
+        String code = failure instanceof ConnectException ? "CONNECTION_REFUSED"
+                : failure instanceof IOException ? "CONNECTION_ERROR"
+                : failure.getClass().getSimpleName().toUpperCase(Locale.ROOT);
+        return new SalesforceException(Kind.TRANSIENT, code, "Salesforce unreachable: " + failure, failure);
+    }
+
+    private static String outcome(Throwable failure) {
+        if (!(failure instanceof SalesforceException e)) {
+            return "error";
+        }
+        return switch (e.kind()) {
+            case LIMIT_EXCEEDED -> "limit_exceeded";
+            case REJECTED -> "rejected";
+            case CIRCUIT_OPEN -> "circuit_open";
+            case TRANSIENT -> e.getCause() != null ? "connection_error"
+                    : "INVALID_SESSION_ID".equals(e.errorCode()) ? "unauthorized" : "server_error";
+        };
+    }
+
+    private Throwable circuitOpen(Throwable failure) {
+        metrics.request("circuit_open");
+        return new SalesforceException(Kind.CIRCUIT_OPEN, "CIRCUIT_OPEN",
+                "circuit breaker 'salesforce' is open: no call made", failure);
+    }
+
+    private Throwable timedOut(Throwable failure) {
+        metrics.request("timeout");
+        return new SalesforceException(Kind.TRANSIENT, "TIMEOUT",
+                "no answer from Salesforce within " + config.timeout(), failure);
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node == null ? json.missingNode() : node;
+        } catch (IOException | RuntimeException notJson) {
+            // A gateway's HTML page, an empty body: nothing to read.
+            return json.missingNode();
+        }
+    }
+
+    private CollectionsApi api(String instanceUrl) {
+        return instances.computeIfAbsent(instanceUrl, url -> QuarkusRestClientBuilder.newBuilder()
+                .baseUri(java.net.URI.create(url))
+                .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                // A little longer than the guard's timeout, so that a slow answer is a timeout, not a
+                // connection error to retry at once.
+                .readTimeout(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+                .disableDefaultMapper(true)
+                .build(CollectionsApi.class));
+    }
+
+    private static List<Map<String, Object>> withType(String sobject, List<Map<String, Object>> records) {
+        Map<String, Object> attributes = Map.of("type", sobject);
+        List<Map<String, Object>> typed = new ArrayList<>(records.size());
+        for (Map<String, Object> record : records) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("attributes", attributes);
+            body.putAll(record);
+            typed.add(body);
+        }
+        return typed;
+    }
+
+    /**
+     * Timeout per call, then the breaker, then a short retry of failures that pass by themselves.
+     * Timeouts are not retried here, and no retry starts after half the timeout has gone, so that
+     * one call ends well within the delivery lease.
+     */
+    private static TypedGuard<Uni<List<RecordResult>>> guard(SalesforceConfig config) {
+        long timeout = config.timeout().toMillis();
+        long delay = config.retry().delay().toMillis();
+        return TypedGuard.create(RESULTS)
+                .withDescription("Salesforce Collections upsert")
+                .withTimeout()
+                .duration(timeout, ChronoUnit.MILLIS)
+                .done()
+                .withCircuitBreaker()
+                .name(SalesforceMetrics.CIRCUIT)
+                .requestVolumeThreshold(config.circuit().requestVolume())
+                .failureRatio(config.circuit().failureRatio())
+                .delay(config.circuit().delay().toMillis(), ChronoUnit.MILLIS)
+                .when(SalesforceClient::salesforceFailed)
+                .onStateChange(state -> LOG.warnf("Circuit breaker 'salesforce' is now %s", state))
+                .done()
+                .withRetry()
+                .maxRetries(config.retry().maxRetries())
+                .delay(delay, ChronoUnit.MILLIS)
+                .jitter(Math.max(1, delay / 2), ChronoUnit.MILLIS)
+                .maxDuration(Math.max(1, timeout / 2), ChronoUnit.MILLIS)
+                .whenException(SalesforceClient::retryNow)
+                .done()
+                .build();
+    }
+
+    /** Salesforce unwell (not a refusal of these records, not a limit): counts towards opening. */
+    private static boolean salesforceFailed(Throwable failure) {
+        return failure instanceof TimeoutException
+                || failure instanceof SalesforceException e && e.kind() == Kind.TRANSIENT;
+    }
+
+    private static boolean retryNow(Throwable failure) {
+        return failure instanceof SalesforceException e && e.kind() == Kind.TRANSIENT;
+    }
+}

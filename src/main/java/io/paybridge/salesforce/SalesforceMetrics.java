@@ -1,0 +1,87 @@
+package io.paybridge.salesforce;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * {@code paybridge_salesforce_requests_total{outcome}}, {@code paybridge_salesforce_api_usage_ratio}
+ * (from {@code Sforce-Limit-Info}), {@code paybridge_salesforce_circuit_open} and
+ * {@code paybridge_salesforce_token_requests_total{outcome}}.
+ */
+@ApplicationScoped
+public class SalesforceMetrics {
+
+    static final String CIRCUIT = "salesforce";
+    private static final Pattern API_USAGE = Pattern.compile("api-usage=(\\d+)/(\\d+)");
+
+    private final MeterRegistry registry;
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<String, Counter> tokens = new ConcurrentHashMap<>();
+    private final AtomicReference<Double> apiUsage = new AtomicReference<>(0.0);
+
+    public SalesforceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("paybridge.salesforce.api.usage.ratio", apiUsage, AtomicReference::get)
+                .description("Share of the org's daily API requests used, from Sforce-Limit-Info")
+                .register(registry);
+        Gauge.builder("paybridge.salesforce.circuit.open", this, metrics -> metrics.circuitOpen() ? 1 : 0)
+                .description("1 while the circuit breaker around Salesforce is open")
+                .register(registry);
+    }
+
+    /** Counts one data call by how it ended. */
+    void request(String outcome) {
+        requests.computeIfAbsent(outcome, key -> Counter.builder("paybridge.salesforce.requests")
+                        .description("Salesforce data calls, by outcome")
+                        .tag("outcome", key)
+                        .register(registry))
+                .increment();
+    }
+
+    /** Counts one token request by how it ended (success, or the OAuth error). */
+    void token(String outcome) {
+        String label = outcome.matches("[a-z_]{1,40}") ? outcome : "other";
+        tokens.computeIfAbsent(label, key -> Counter.builder("paybridge.salesforce.token.requests")
+                        .description("Salesforce token requests, by outcome")
+                        .tag("outcome", key)
+                        .register(registry))
+                .increment();
+    }
+
+    /** Reads {@code Sforce-Limit-Info: api-usage=N/M}, which Salesforce sends on every data answer. */
+    void limitInfo(String header) {
+        if (header == null) {
+            return;
+        }
+        Matcher usage = API_USAGE.matcher(header);
+        if (usage.find()) {
+            double limit = Double.parseDouble(usage.group(2));
+            if (limit > 0) {
+                apiUsage.set(Double.parseDouble(usage.group(1)) / limit);
+            }
+        }
+    }
+
+    double apiUsage() {
+        return apiUsage.get();
+    }
+
+    boolean circuitOpen() {
+        try {
+            return CircuitBreakerMaintenance.get().currentState(CIRCUIT) == CircuitBreakerState.OPEN;
+        } catch (IllegalArgumentException notYetCreated) {
+            // The breaker exists once the client does; with delivery off it never opens.
+            return false;
+        }
+    }
+}
