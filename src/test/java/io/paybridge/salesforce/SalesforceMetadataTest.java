@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.paybridge.routes.Conversion;
+import io.paybridge.routes.Route;
+import io.paybridge.routes.Routes;
 import io.paybridge.salesforce.SalesforceMetadata.Field;
 import io.paybridge.salesforce.SalesforceMetadata.PermissionSet;
 import io.paybridge.salesforce.SalesforceMetadata.SObject;
@@ -63,8 +66,8 @@ class SalesforceMetadataTest {
     /**
      * The external id field of each SObject the default routes upsert into (SPEC, "Default routes").
      *
-     * <p>Filled by hand from the SPEC table; it is to be replaced by reading the SObject and external id field of
-     * each route in {@code src/main/resources/routes/default-routes.yaml} once that file exists.
+     * <p>Filled by hand from the SPEC table: {@link #theDefaultRoutesWriteExactlyWhatTheSpecLists()} holds the
+     * routes file to it.
      */
     static Map<String, String> externalIdFields() {
         return Map.of(
@@ -78,9 +81,9 @@ class SalesforceMetadataTest {
      * to the SObject, plus the fields every record gets ({@code Stripe_Account__c}, {@code Livemode__c},
      * {@code Last_Stripe_Event_*}).
      *
-     * <p>Filled by hand from the SPEC table; it is to be replaced by reading the routes of
-     * {@code src/main/resources/routes/default-routes.yaml} once that file exists, so that a field added to a route
-     * without its Salesforce metadata fails this test.
+     * <p>Filled by hand from the SPEC table: {@link #theDefaultRoutesWriteExactlyWhatTheSpecLists()} holds the
+     * routes file to it, and {@link #everyFieldTheRoutesWriteExistsWithATypeThatTakesItsValue()} holds the metadata
+     * to the routes file, so that a field added to a route without its Salesforce field fails.
      */
     static Map<String, Map<String, Kind>> expectedFields() {
         Map<String, Map<String, Kind>> expected = new LinkedHashMap<>();
@@ -150,6 +153,45 @@ class SalesforceMetadataTest {
             fields.put("Last_Stripe_Event_At__c", Kind.DATETIME);
         }
         return expected;
+    }
+
+    @Test
+    void theDefaultRoutesWriteExactlyWhatTheSpecLists() {
+        Routes routes = Routes.defaults();
+        Map<String, Map<String, Conversion>> routed = routes.fieldsBySObject();
+
+        assertThat(routed.keySet()).containsExactlyInAnyOrderElementsOf(expectedFields().keySet());
+        expectedFields().forEach((sobject, fields) -> assertThat(routed.get(sobject).keySet()).as(sobject)
+                .containsExactlyInAnyOrderElementsOf(fields.keySet()));
+        for (Route route : routes.routes()) {
+            assertThat(route.keyField()).as(route.name()).isEqualTo(externalIdFields().get(route.sobject()));
+        }
+    }
+
+    @Test
+    void everyFieldTheRoutesWriteExistsWithATypeThatTakesItsValue() {
+        SoftAssertions soft = new SoftAssertions();
+        Routes.defaults().fieldsBySObject().forEach((sobject, fields) -> fields.forEach((name, conversion) -> {
+            Field field = objects.get(sobject).fields().get(name);
+            soft.assertThat(field).as(sobject + "." + name + " exists").isNotNull();
+            if (field != null) {
+                soft.assertThat(field.type()).as(sobject + "." + name + " takes " + conversion)
+                        .isIn(typesFor(conversion));
+            }
+        }));
+        soft.assertAll();
+    }
+
+    private static Set<String> typesFor(Conversion conversion) {
+        return switch (conversion) {
+            case TEXT -> Set.of("Text", "TextArea", "LongTextArea", "Url", "Email", "Picklist", "Phone");
+            case CURRENCY -> Set.of("Text", "Picklist");
+            case AMOUNT -> Set.of("Number", "Currency");
+            case NUMBER -> Set.of("Number");
+            case BOOLEAN -> Set.of("Checkbox");
+            case DATE -> Set.of("Date");
+            case DATETIME -> Set.of("DateTime");
+        };
     }
 
     @Test
