@@ -80,6 +80,53 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
         }
     }
 
+    /** Event id -> delivery status of every stored event of an account. */
+    public static Map<String, String> statuses(String account) {
+        Map<String, String> statuses = new java.util.TreeMap<>();
+        try (Connection connection = connect();
+                PreparedStatement query = connection.prepareStatement(
+                        "SELECT event_id, status FROM stripe_event WHERE account = ?")) {
+            query.setString(1, account);
+            try (ResultSet row = query.executeQuery()) {
+                while (row.next()) {
+                    statuses.put(row.getString(1), row.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return statuses;
+    }
+
+    /** Status, attempts and last error of one event; empty when it is not stored. */
+    public static Optional<Delivery> delivery(String account, String eventId) {
+        try (Connection connection = connect();
+                PreparedStatement query = connection.prepareStatement("""
+                        SELECT status, attempts, last_error, lease_owner FROM stripe_event
+                        WHERE account = ? AND event_id = ?""")) {
+            query.setString(1, account);
+            query.setString(2, eventId);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next()
+                        ? Optional.of(new Delivery(row.getString(1), row.getInt(2), row.getString(3), row.getString(4)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets every event and every record state: delivery tests start from an empty database. */
+    public static void clearDelivery() {
+        execute("TRUNCATE stripe_event, salesforce_record, event_record");
+    }
+
+    public record Delivery(String status, int attempts, String lastError, String leaseOwner) {
+        public boolean done() {
+            return "delivered".equals(status) || "skipped".equals(status) || "dead".equals(status);
+        }
+    }
+
     public static void delete(String account, String eventId) {
         try (Connection connection = connect();
                 PreparedStatement delete = connection.prepareStatement(
