@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,8 +79,10 @@ public class SalesforceClient {
      */
     public Uni<List<RecordResult>> upsert(String sobject, String externalIdField, List<Map<String, Object>> records) {
         CollectionsUpsert body = new CollectionsUpsert(false, withType(sobject, records));
-        return guard.get(() -> callWithToken(sobject, externalIdField, body))
-                .onFailure(CircuitBreakerOpenException.class).transform(this::circuitOpen)
+        AtomicReference<Throwable> lastCallFailure = new AtomicReference<>();
+        return guard.get(() -> callWithToken(sobject, externalIdField, body)
+                        .onFailure().invoke(lastCallFailure::set))
+                .onFailure(CircuitBreakerOpenException.class).transform(open -> circuitOpen(open, lastCallFailure.get()))
                 .onFailure(TimeoutException.class).transform(this::timedOut);
     }
 
@@ -193,7 +196,14 @@ public class SalesforceClient {
         };
     }
 
-    private Throwable circuitOpen(Throwable failure) {
+    /**
+     * A retry that found the circuit open after a real call failed (the half-open probe, say)
+     * reports that call's failure: an attempt was made, and it counts.
+     */
+    private Throwable circuitOpen(Throwable failure, Throwable lastCallFailure) {
+        if (lastCallFailure instanceof SalesforceException callFailure) {
+            return callFailure;
+        }
         metrics.request("circuit_open");
         return new SalesforceException(Kind.CIRCUIT_OPEN, "CIRCUIT_OPEN",
                 "circuit breaker 'salesforce' is open: no call made", failure);

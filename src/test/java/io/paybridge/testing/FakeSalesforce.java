@@ -76,6 +76,8 @@ public final class FakeSalesforce {
     private final Map<String, String> ids = new HashMap<>();
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     private final Deque<CallFault> faults = new ArrayDeque<>();
+    private final Map<String, Deque<CallFault>> recordFaults = new HashMap<>();
+    private final Map<String, AtomicInteger> callsByRecord = new ConcurrentHashMap<>();
     private final Map<String, String[]> rejections = new ConcurrentHashMap<>();
     private final Set<String> lockOnce = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> inFlight = new HashMap<>();
@@ -123,6 +125,7 @@ public final class FakeSalesforce {
             records.clear();
             ids.clear();
             faults.clear();
+            recordFaults.clear();
             inFlight.clear();
         }
         validTokens.clear();
@@ -130,6 +133,7 @@ public final class FakeSalesforce {
         lockOnce.clear();
         recordsPerCall.clear();
         requestBodies.clear();
+        callsByRecord.clear();
         calls.set(0);
         tokenRequests.set(0);
         violations.set(0);
@@ -155,6 +159,16 @@ public final class FakeSalesforce {
         synchronized (lock) {
             for (int i = 0; i < n; i++) {
                 faults.add(fault);
+            }
+        }
+    }
+
+    /** The next n data calls that carry this record fail so; other calls are not affected. */
+    public void failNextCallsWith(String sobject, String externalId, int n, CallFault fault) {
+        synchronized (lock) {
+            Deque<CallFault> queue = recordFaults.computeIfAbsent(sobject + "/" + externalId, k -> new ArrayDeque<>());
+            for (int i = 0; i < n; i++) {
+                queue.add(fault);
             }
         }
     }
@@ -227,6 +241,16 @@ public final class FakeSalesforce {
     /** Data calls answered, failures included. */
     public int calls() {
         return calls.get();
+    }
+
+    /** Data calls that carried this record, failures included. */
+    public int callsWith(String sobject, String externalId) {
+        AtomicInteger count = callsByRecord.get(sobject + "/" + externalId);
+        return count == null ? 0 : count.get();
+    }
+
+    public int callsInFlight() {
+        return callsInFlight.get();
     }
 
     public int tokenRequests() {
@@ -358,12 +382,10 @@ public final class FakeSalesforce {
         }
         List<String> keys = new ArrayList<>();
         body.path("records").forEach(record -> keys.add(sobject + "/" + record.path(externalIdField).asText()));
+        keys.forEach(key -> callsByRecord.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
         enter(keys);
         try {
-            CallFault fault;
-            synchronized (lock) {
-                fault = faults.poll();
-            }
+            CallFault fault = nextFault(keys);
             if (down) {
                 return json(503, "[{\"message\":\"Server is unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]", limitInfo);
             }
@@ -380,6 +402,18 @@ public final class FakeSalesforce {
             return json(200, results, limitInfo);
         } finally {
             leave(keys);
+        }
+    }
+
+    private CallFault nextFault(List<String> keys) {
+        synchronized (lock) {
+            for (String key : keys) {
+                Deque<CallFault> queue = recordFaults.get(key);
+                if (queue != null && !queue.isEmpty()) {
+                    return queue.poll();
+                }
+            }
+            return faults.poll();
         }
     }
 

@@ -1,0 +1,241 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.delivery.DeliveryTest.PAYOUT;
+import static io.paybridge.delivery.DeliveryTest.awaitAllDone;
+import static io.paybridge.delivery.DeliveryTest.metrics;
+import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforce.CallFault;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestDatabase.Delivery;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Salesforce and the network misbehave the way they do in production; every event still ends in
+ * Salesforce, or dead with the reason when Salesforce refuses it for good.
+ */
+@QuarkusTest
+@TestProfile(DeliveryProfile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class DeliveryFaultsTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    FakeSalesforce salesforce;
+
+    @BeforeEach
+    void cleanSlate() {
+        salesforce = FakeSalesforceResource.fake();
+        TestDatabase.clearDelivery();
+        // A call of the test before may still be on its way; let it land before forgetting it.
+        await().atMost(DEADLINE).until(() -> salesforce.callsInFlight() == 0);
+        salesforce.reset();
+        // A breaker opened by the test before would delay this one: wait until it lets calls through.
+        await().atMost(DEADLINE).until(() -> metrics().contains("paybridge_salesforce_circuit_open 0.0"));
+    }
+
+    @Test
+    void aTokenThatExpiresMidRunIsRefreshedOnce() {
+        String first = deliverOnePayout();
+        assertThat(salesforce.tokenRequests()).isEqualTo(1);
+
+        salesforce.expireTokens();
+        String second = deliverOnePayout();
+
+        assertThat(salesforce.tokenRequests()).isEqualTo(2);
+        assertThat(delivery(second).attempts()).isEqualTo(1);
+        assertThat(salesforce.record(PAYOUT, first)).isNotNull();
+    }
+
+    @Test
+    void theTokenEndpointBeingDownIsRetriedUntilItIsBack() {
+        deliverOnePayout();
+        salesforce.expireTokens();
+        salesforce.tokenEndpointDown(true);
+
+        String id = postPayout();
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("retrying"));
+        assertThat(delivery(id).lastError()).contains("TOKEN");
+        salesforce.tokenEndpointDown(false);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(salesforce.record(PAYOUT, id)).isNotNull();
+    }
+
+    @Test
+    void aBurstOf503IsRetriedWithinTheAttempt() {
+        String id = newPayoutId();
+        salesforce.failNextCallsWith(PAYOUT, id, 2, CallFault.SERVICE_UNAVAILABLE);
+
+        deliverPayout(id);
+
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(3);
+        assertThat(delivery(id).attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aGatewaysHtmlPageIsRetriedWithBackoff() {
+        String id = newPayoutId();
+        salesforce.failNextCallsWith(PAYOUT, id, 3, CallFault.BAD_GATEWAY_HTML);
+
+        deliverPayout(id);
+
+        // Three failed calls exhaust the attempt's two quick retries, so a later attempt delivers (later
+        // still if the failures also opened the breaker, whose window earlier tests share).
+        assertThat(delivery(id).attempts()).isBetween(2, 4);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(4);
+    }
+
+    @Test
+    void aLostConnectionIsRetried() {
+        String id = newPayoutId();
+        salesforce.failNextCallsWith(PAYOUT, id, 1, CallFault.CONNECTION_RESET);
+
+        deliverPayout(id);
+
+        assertThat(delivery(id).attempts()).isEqualTo(1);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(2);
+    }
+
+    @Test
+    void aTimeoutIsRetriedOnTheNextAttempt() {
+        String id = newPayoutId();
+        salesforce.slowDelay(Duration.ofSeconds(3));
+        salesforce.failNextCallsWith(PAYOUT, id, 1, CallFault.SLOW);
+
+        postSigned(payout(id, "usd", 12345)).statusCode(200);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(delivery(id).attempts()).isEqualTo(2);
+        assertThat(metrics()).contains("paybridge_salesforce_requests_total{outcome=\"timeout\"}");
+    }
+
+    @Test
+    void aLockedRowIsRetried() {
+        String id = "po_locked_" + UUID.randomUUID().toString().substring(0, 8);
+        salesforce.lockRecordOnce(PAYOUT, id);
+
+        postSigned(payout(id, "usd", 500)).statusCode(200);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(delivery(id).attempts()).isEqualTo(2);
+    }
+
+    @Test
+    void aRecordSalesforceRefusesIsDeadAndTheOthersAreDelivered() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add("po_batch_" + i + "_" + UUID.randomUUID().toString().substring(0, 8));
+        }
+        salesforce.rejectRecord(PAYOUT, ids.get(1), "INVALID_FIELD", "No such column 'Method__c' on sObject of type Stripe_Payout__c");
+
+        ids.forEach(id -> postSigned(payout(id, "usd", 700)).statusCode(200));
+        awaitAllDone("default", 3);
+
+        Delivery refused = delivery(ids.get(1));
+        assertThat(refused.status()).isEqualTo("dead");
+        assertThat(refused.attempts()).isEqualTo(1);
+        assertThat(refused.lastError()).contains("INVALID_FIELD").contains("Method__c");
+        assertThat(delivery(ids.get(0)).status()).isEqualTo("delivered");
+        assertThat(delivery(ids.get(2)).status()).isEqualTo("delivered");
+        assertThat(salesforce.record(PAYOUT, ids.get(1))).isNull();
+    }
+
+    @Test
+    void theApiLimitPausesDeliveryWithoutSpendingAttempts() {
+        String id = newPayoutId();
+        salesforce.failNextCallsWith(PAYOUT, id, 1, CallFault.REQUEST_LIMIT_EXCEEDED);
+        Instant posted = Instant.now();
+
+        postSigned(payout(id, "usd", 12345)).statusCode(200);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).lastError()).contains("REQUEST_LIMIT_EXCEEDED"));
+        assertThat(delivery(id).status()).isEqualTo("pending");
+        assertThat(delivery(id).attempts()).isZero();
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        // The pause of the profile is 2 s; the one call it took was the only attempt spent.
+        assertThat(Duration.between(posted, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(delivery(id).attempts()).isEqualTo(1);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(2);
+    }
+
+    @Test
+    void aLongOutageOpensTheCircuitAndEverythingIsDeliveredAfter() {
+        salesforce.down(true);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(postPayout());
+        }
+
+        await().atMost(DEADLINE).until(() -> metrics().contains("paybridge_salesforce_circuit_open 1.0"));
+        Instant opened = Instant.now();
+        int callsWhenOpened = salesforce.calls();
+        // While open nothing is called; after the profile's 2 s delay one probe goes through.
+        await().atMost(DEADLINE).until(() -> salesforce.calls() > callsWhenOpened);
+        assertThat(Duration.between(opened, Instant.now())).isGreaterThan(Duration.ofMillis(1500));
+        salesforce.down(false);
+
+        awaitAllDone("default", ids.size());
+        for (String id : ids) {
+            Delivery delivery = delivery(id);
+            assertThat(delivery.status()).isEqualTo("delivered");
+            assertThat(delivery.attempts()).isLessThan(DeliveryProfile.MAX_ATTEMPTS);
+            assertThat(salesforce.record(PAYOUT, id)).isNotNull();
+        }
+    }
+
+    @Test
+    void attemptsRunOutIntoDead() {
+        salesforce.down(true);
+
+        String id = postPayout();
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("dead"));
+        assertThat(delivery(id).attempts()).isEqualTo(DeliveryProfile.MAX_ATTEMPTS);
+        assertThat(delivery(id).lastError()).contains("gave up after " + DeliveryProfile.MAX_ATTEMPTS + " attempts");
+        salesforce.down(false);
+    }
+
+    private String deliverOnePayout() {
+        return deliverPayout(newPayoutId());
+    }
+
+    private String deliverPayout(String id) {
+        postSigned(payout(id, "usd", 12345)).statusCode(200);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        return id;
+    }
+
+    /** Posts a payout event (id {@code evt_<payout id>}); returns the payout id. */
+    private static String postPayout() {
+        String id = newPayoutId();
+        postSigned(payout(id, "usd", 12345)).statusCode(200);
+        return id;
+    }
+
+    private static String newPayoutId() {
+        return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** The delivery of the event that {@link DeliveryTest#payout} builds for this payout. */
+    private static Delivery delivery(String payoutId) {
+        return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow();
+    }
+}

@@ -1,0 +1,160 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.delivery.DeliveryTest.PAYOUT;
+import static io.paybridge.delivery.DeliveryTest.awaitAllDone;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.paybridge.routes.EventMapper;
+import io.paybridge.salesforce.SalesforceClient;
+import io.paybridge.salesforce.SalesforceConfig;
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.StripeFixtures;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several pipelines on one database, as several replicas run them: they share the work, never
+ * push one Salesforce record from two places at once, and take over what a dead one had claimed.
+ * In-process only: the second pipeline is built from the application's own beans.
+ */
+@QuarkusTest
+@TestProfile(DeliveryProfile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class DeliveryReplicasTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> STATUSES = List.of("pending", "in_transit", "paid");
+
+    @Inject
+    DeliveryRepository repository;
+    @Inject
+    EventMapper mapper;
+    @Inject
+    SalesforceClient client;
+    @Inject
+    DeliveryMetrics metrics;
+    @Inject
+    DeliveryConfig config;
+    @Inject
+    SalesforceConfig salesforceConfig;
+
+    FakeSalesforce salesforce;
+
+    @BeforeEach
+    void cleanSlate() {
+        salesforce = FakeSalesforceResource.fake();
+        TestDatabase.clearDelivery();
+        await().atMost(Duration.ofSeconds(30)).until(() -> salesforce.callsInFlight() == 0);
+        salesforce.reset();
+    }
+
+    @Test
+    void twoPipelinesShareTheWorkAndNeverPushOneRecordTwiceAtOnce() throws Exception {
+        // Slow calls keep pushes in flight long enough for the two pipelines to meet on records.
+        salesforce.latency(Duration.ofMillis(40));
+        List<byte[]> events = new ArrayList<>();
+        for (int payout = 0; payout < 30; payout++) {
+            for (int step = 0; step < STATUSES.size(); step++) {
+                events.add(payoutEvent("po_replica_" + payout, step));
+            }
+        }
+        Collections.shuffle(events, new Random(7));
+        DeliveryService second = new DeliveryService(repository, mapper, client, metrics, config, salesforceConfig,
+                "second-replica");
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<Integer> secondClaims = executor.submit(() -> drain(second, running));
+        try {
+            events.forEach(event -> postSigned(event).statusCode(200));
+            awaitAllDone("default", events.size());
+        } finally {
+            running.set(false);
+            executor.shutdown();
+        }
+
+        assertThat(secondClaims.get()).as("events the second pipeline claimed").isPositive();
+        assertThat(salesforce.concurrentPushViolations()).isZero();
+        Map<String, String> statuses = TestDatabase.statuses("default");
+        assertThat(statuses.values()).containsOnly("delivered", "skipped");
+        for (int payout = 0; payout < 30; payout++) {
+            assertThat(salesforce.record(PAYOUT, "po_replica_" + payout)).containsEntry("Status__c", "paid");
+        }
+        // No failure happened, so no event was ever attempted twice.
+        statuses.keySet().forEach(id -> assertThat(TestDatabase.delivery("default", id).orElseThrow().attempts())
+                .as(id).isLessThanOrEqualTo(1));
+    }
+
+    @Test
+    void theClaimsOfADeadReplicaAreTakenOverAfterTheirLease() {
+        String id = "po_orphan_1";
+        TestDatabase.execute("""
+                INSERT INTO salesforce_record (sobject, external_id, lease_owner, lease_expires_at)
+                VALUES ('Stripe_Payout__c', 'po_orphan_1', 'dead-replica', now() + interval '3 seconds')""");
+        // The event arrives while the dead replica still holds its record: it waits for the lease.
+        postSigned(payoutEvent(id, 2)).statusCode(200);
+        TestDatabase.execute("""
+                UPDATE stripe_event SET lease_owner = 'dead-replica', lease_expires_at = now() + interval '3 seconds'
+                 WHERE event_id = 'evt_po_orphan_1_2' AND status = 'pending'""");
+
+        awaitAllDone("default", 1);
+
+        var delivery = TestDatabase.delivery("default", "evt_po_orphan_1_2").orElseThrow();
+        assertThat(delivery.status()).isEqualTo("delivered");
+        assertThat(delivery.leaseOwner()).isNull();
+        assertThat(salesforce.record(PAYOUT, id)).containsEntry("Status__c", "paid");
+    }
+
+    private static int drain(DeliveryService pipeline, AtomicBoolean running) throws InterruptedException {
+        int claimed = 0;
+        while (running.get()) {
+            int turn = pipeline.deliverOnce().await().atMost(Duration.ofSeconds(30));
+            claimed += turn;
+            if (turn == 0) {
+                // Nothing due: rest like the live loop does between polls.
+                Thread.sleep(20);
+            }
+        }
+        return claimed;
+    }
+
+    /** Step 0, 1, 2 of a payout's life: pending, in transit, paid, a minute apart. */
+    private static byte[] payoutEvent(String payoutId, int step) {
+        try {
+            ObjectNode event = (ObjectNode) JSON.readTree(StripeFixtures.bytes("payout.paid"));
+            event.put("id", "evt_" + payoutId + "_" + step);
+            event.put("created", event.path("created").asLong() + 60L * step);
+            event.put("type", "payout." + (step == 0 ? "created" : step == 1 ? "updated" : "paid"));
+            ObjectNode payout = (ObjectNode) event.path("data").path("object");
+            payout.put("id", payoutId);
+            payout.put("status", STATUSES.get(step));
+            return JSON.writeValueAsBytes(event);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
