@@ -39,6 +39,16 @@ public interface DeliveryConfig {
     @Max(64)
     int concurrency();
 
+    /**
+     * Turns run side by side per replica: while one waits for Salesforce, another claims, maps
+     * and settles. More than one helps a backlog of many distinct objects, and hurts one where
+     * the workers keep meeting on the same records (they wait for each other's leases).
+     */
+    @WithDefault("1")
+    @Min(1)
+    @Max(16)
+    int workers();
+
     /** Most events claimed at once. */
     @WithDefault("1000")
     @Min(1)

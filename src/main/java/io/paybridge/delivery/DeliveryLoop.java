@@ -1,6 +1,8 @@
 package io.paybridge.delivery;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.paybridge.salesforce.SalesforceClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,38 +26,41 @@ public class DeliveryLoop {
     private final DeliveryService service;
     private final SalesforceClient salesforce;
     private final Duration pollInterval;
-    private volatile Cancellable running;
+    private final int workers;
+    private final List<Cancellable> running = new CopyOnWriteArrayList<>();
 
     public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DeliveryConfig config) {
         this.service = service;
         this.salesforce = salesforce;
         this.pollInterval = config.pollInterval();
+        this.workers = config.workers();
     }
 
     void start(@Observes StartupEvent startup) {
         if (!salesforce.enabled()) {
             return;
         }
-        running = Multi.createBy().repeating().uni(this::turn).indefinitely()
-                .subscribe().with(
-                        ignored -> {
-                        },
-                        failure -> LOG.error("Delivery pipeline stopped", failure));
-        LOG.info("Delivery to Salesforce started");
+        for (int worker = 0; worker < workers; worker++) {
+            int id = worker;
+            running.add(Multi.createBy().repeating().uni(() -> turn(id)).indefinitely()
+                    .subscribe().with(
+                            ignored -> {
+                            },
+                            failure -> LOG.error("Delivery pipeline stopped", failure)));
+        }
+        LOG.infof("Delivery to Salesforce started with %d workers", workers);
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        if (running != null) {
-            running.cancel();
-        }
+        running.forEach(Cancellable::cancel);
     }
 
     /** @return how many events the turn claimed */
-    private Uni<Integer> turn() {
+    private Uni<Integer> turn(int worker) {
         if (!service.canDeliver()) {
             return rest();
         }
-        return service.deliverOnce()
+        return service.deliverOnce(worker)
                 .onFailure().invoke(DeliveryLoop::logFailedTurn)
                 .onFailure().recoverWithItem(0)
                 .chain(claimed -> claimed == 0 ? rest() : Uni.createFrom().item(claimed));

@@ -38,7 +38,7 @@ public class DeliveryRepository {
                 WHERE status IN ('pending', 'retrying')
                   AND next_attempt_at <= now()
                   AND (lease_expires_at IS NULL OR lease_expires_at < now())
-                ORDER BY next_attempt_at
+                ORDER BY next_attempt_at, object_id
                 LIMIT $1
                 FOR UPDATE SKIP LOCKED)
             UPDATE stripe_event e

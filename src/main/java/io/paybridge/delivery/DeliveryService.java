@@ -91,17 +91,26 @@ public class DeliveryService {
 
     /** @return how many events were claimed; zero when nothing was due */
     public Uni<Integer> deliverOnce() {
-        return repository.claim(owner, config.claimSize(), config.lease())
-                .chain(this::deliver);
+        return deliverOnce(0);
     }
 
-    private Uni<Integer> deliver(List<ClaimedEvent> events) {
+    /**
+     * One turn of one of this replica's workers. Each worker leases under a name of its own, so
+     * that two workers of one replica never hold the same record either.
+     */
+    public Uni<Integer> deliverOnce(int worker) {
+        String lessee = owner + "/" + worker;
+        return repository.claim(lessee, config.claimSize(), config.lease())
+                .chain(events -> deliver(lessee, events));
+    }
+
+    private Uni<Integer> deliver(String owner, List<ClaimedEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         return Uni.createFrom().item(() -> map(events))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(mapped -> leaseAndPush(mapped))
+                .chain(mapped -> leaseAndPush(owner, mapped))
                 .replaceWith(events.size());
     }
 
@@ -118,14 +127,14 @@ public class DeliveryService {
         return mapped;
     }
 
-    private Uni<Void> leaseAndPush(List<MappedEvent> mapped) {
+    private Uni<Void> leaseAndPush(String owner, List<MappedEvent> mapped) {
         Set<RecordKey> wanted = new LinkedHashSet<>();
         mapped.forEach(event -> wanted.addAll(event.recordKeys()));
         return repository.leaseRecords(owner, wanted, config.lease())
-                .chain(held -> push(mapped, held));
+                .chain(held -> push(owner, mapped, held));
     }
 
-    private Uni<Void> push(List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
+    private Uni<Void> push(String owner, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
         List<MappedEvent> ready = new ArrayList<>();
         List<ClaimedEvent> waiting = new ArrayList<>();
         for (MappedEvent event : mapped) {
@@ -140,7 +149,7 @@ public class DeliveryService {
         return Multi.createFrom().iterable(calls(plan.records()))
                 .onItem().transformToUni(this::upsert).merge(config.concurrency())
                 .collect().in(HashMap<RecordKey, RecordOutcome>::new, Map::putAll)
-                .chain(results -> settle(plan, results, waiting, held.keySet()));
+                .chain(results -> settle(owner, plan, results, waiting, held.keySet()));
     }
 
     private List<Call> calls(Collection<PlannedRecord> records) {
@@ -212,7 +221,7 @@ public class DeliveryService {
         return outcomes;
     }
 
-    private Uni<Void> settle(DeliveryPlan plan, Map<RecordKey, RecordOutcome> results, List<ClaimedEvent> waiting,
+    private Uni<Void> settle(String owner, DeliveryPlan plan, Map<RecordKey, RecordOutcome> results, List<ClaimedEvent> waiting,
             Collection<RecordKey> held) {
         Instant now = Instant.now();
         List<SettledEvent> settled = new ArrayList<>();
