@@ -51,6 +51,11 @@ public class DeliveryLoop {
         LOG.infof("Delivery to Salesforce started with %d workers", workers);
     }
 
+    /** Workers running; none while delivery is disabled. */
+    int runningWorkers() {
+        return running.size();
+    }
+
     void stop(@Observes ShutdownEvent shutdown) {
         running.forEach(Cancellable::cancel);
     }
