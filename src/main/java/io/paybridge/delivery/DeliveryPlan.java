@@ -175,14 +175,14 @@ public final class DeliveryPlan {
          * @return false when the route already applied a newer event to this record
          */
         boolean apply(RecordWrite write, OrderingKey event, EventRef ref) {
-            if (!event.isNewerThan(watermarks.get(write.route()))) {
+            if (!event.isNotOlderThan(watermarks.get(write.route()))) {
                 return false;
             }
             fields.putAll(write.fields());
             watermarks.put(write.route(), event);
             write.sharedFields().forEach((field, value) -> {
                 String fieldMark = SHARED_FIELD + field;
-                if (event.isNewerThan(watermarks.get(fieldMark))) {
+                if (event.isNotOlderThan(watermarks.get(fieldMark))) {
                     fields.put(field, value);
                     watermarks.put(fieldMark, event);
                 }

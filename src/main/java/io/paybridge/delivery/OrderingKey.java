@@ -38,6 +38,15 @@ public record OrderingKey(long created, int rank, String eventId) implements Com
         return other == null || compareTo(other) > 0;
     }
 
+    /**
+     * Newer than, or the very event that set, a watermark: a replayed event that is still the newest
+     * of its record is pushed again (repairing a record edited or deleted in Salesforce), while an
+     * older one stays superseded.
+     */
+    public boolean isNotOlderThan(OrderingKey other) {
+        return other == null || compareTo(other) >= 0;
+    }
+
     @Override
     public int compareTo(OrderingKey other) {
         return ORDER.compare(this, other);

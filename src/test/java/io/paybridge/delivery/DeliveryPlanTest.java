@@ -64,6 +64,17 @@ class DeliveryPlanTest {
     }
 
     @Test
+    void pushesAReplayedEventAgainWhileItIsStillTheNewestOfItsRecord() {
+        OrderingKey newest = OrderingKey.of(200, "payment_intent", "succeeded", "evt_b");
+        RecordState delivered = new RecordState("a0B1", Map.of("payment_intent", newest), newest);
+
+        DeliveryPlan plan = DeliveryPlan.of(List.of(paymentIntent("evt_b", 200, "succeeded")), Map.of(PAYMENT_RECORD, delivered));
+
+        assertThat(plan.records()).hasSize(1);
+        assertThat(plan.settled()).doesNotContainKey(ref("evt_b"));
+    }
+
+    @Test
     void letsAnOlderEventOfAnotherRouteWriteItsOwnFieldsButNotTheSharedOnes() {
         OrderingKey paymentIntentSucceeded = OrderingKey.of(300, "payment_intent", "succeeded", "evt_pi");
         RecordState state = new RecordState("a0B1", Map.of("payment_intent", paymentIntentSucceeded,

@@ -5,11 +5,18 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +67,8 @@ public final class FakeSalesforce {
     private static final Pattern UPSERT = Pattern.compile("/services/data/(v\\d+\\.\\d)/composite/sobjects/([A-Za-z0-9_]+)/([A-Za-z0-9_]+)");
     private static final String JSON_TYPE = "application/json;charset=UTF-8";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** The PKCS#8 PEM private key the fake checks JWT bearer assertions against; never used outside tests. */
+    public static final Path TEST_KEY = Path.of("src/test/resources/salesforce-test-key.pem").toAbsolutePath();
     private static final KeyPair KEYS = rsaKeys();
 
     /** Whole-call faults, served once each before normal answers resume. */
@@ -580,13 +589,22 @@ public final class FakeSalesforce {
         return Collections.unmodifiableMap(form);
     }
 
+    /**
+     * A fixed key rather than a generated one: the test resource, the test class and the application
+     * under test load this class in different class loaders, and all of them must agree on the key.
+     */
     private static KeyPair rsaKeys() {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            String pem = Files.readString(TEST_KEY, StandardCharsets.US_ASCII);
+            byte[] der = Base64.getMimeDecoder().decode(pem
+                    .replace("-----BEGIN PRIVATE KEY-----", "")
+                    .replace("-----END PRIVATE KEY-----", ""));
+            KeyFactory rsa = KeyFactory.getInstance("RSA");
+            RSAPrivateCrtKey privateKey = (RSAPrivateCrtKey) rsa.generatePrivate(new PKCS8EncodedKeySpec(der));
+            PublicKey publicKey = rsa.generatePublic(new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
+            return new KeyPair(publicKey, privateKey);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the fake Salesforce's test key " + TEST_KEY, e);
         }
     }
 }

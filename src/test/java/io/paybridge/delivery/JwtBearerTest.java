@@ -1,0 +1,60 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.delivery.DeliveryTest.PAYOUT;
+import static io.paybridge.delivery.DeliveryTest.awaitAllDone;
+import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JWT bearer flow: an RS256 assertion signed with the configured key, for the integration user.
+ */
+@QuarkusTest
+@TestProfile(JwtBearerTest.JwtBearer.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class JwtBearerTest {
+
+    public static class JwtBearer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "paybridge.salesforce.auth", "jwt-bearer",
+                    "paybridge.salesforce.username", FakeSalesforce.USERNAME,
+                    "paybridge.salesforce.private-key-file", FakeSalesforce.TEST_KEY.toString(),
+                    "paybridge.delivery.poll-interval", "50ms");
+        }
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FakeSalesforceResource.class));
+        }
+    }
+
+    @Test
+    void deliversWithATokenFromASignedAssertion() {
+        FakeSalesforce salesforce = FakeSalesforceResource.fake();
+        TestDatabase.clearDelivery();
+        salesforce.reset();
+
+        postSigned(payout("po_jwt_1", "usd", 4200)).statusCode(200);
+        awaitAllDone("default", 1);
+
+        assertThat(TestDatabase.delivery("default", "evt_po_jwt_1").orElseThrow().status()).isEqualTo("delivered");
+        assertThat(salesforce.record(PAYOUT, "po_jwt_1")).containsEntry("Status__c", "paid");
+        assertThat(salesforce.tokenRequests()).isEqualTo(1);
+    }
+}
