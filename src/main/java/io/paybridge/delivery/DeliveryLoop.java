@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.paybridge.ops.RunMode;
 import io.paybridge.salesforce.SalesforceClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,19 +26,21 @@ public class DeliveryLoop {
 
     private final DeliveryService service;
     private final SalesforceClient salesforce;
+    private final RunMode runMode;
     private final Duration pollInterval;
     private final int workers;
     private final List<Cancellable> running = new CopyOnWriteArrayList<>();
 
-    public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DeliveryConfig config) {
+    public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, RunMode runMode, DeliveryConfig config) {
         this.service = service;
         this.salesforce = salesforce;
+        this.runMode = runMode;
         this.pollInterval = config.pollInterval();
         this.workers = config.workers();
     }
 
     void start(@Observes StartupEvent startup) {
-        if (!salesforce.enabled()) {
+        if (!salesforce.enabled() || !runMode.serving()) {
             return;
         }
         for (int worker = 0; worker < workers; worker++) {

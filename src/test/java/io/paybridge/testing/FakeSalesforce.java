@@ -218,6 +218,11 @@ public final class FakeSalesforce {
         rejections.put(sobject + "/" + externalId, new String[] {statusCode, message});
     }
 
+    /** Lifts {@link #rejectRecord}: the admin fixed what Salesforce refused. */
+    public void acceptRecord(String sobject, String externalId) {
+        rejections.remove(sobject + "/" + externalId);
+    }
+
     /** The next write of this record fails with a per-record UNABLE_TO_LOCK_ROW. */
     public void lockRecordOnce(String sobject, String externalId) {
         lockOnce.add(sobject + "/" + externalId);

@@ -1,0 +1,32 @@
+package io.paybridge.ops;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * One stored event as an operator inspects it: its delivery state, the Salesforce records it maps
+ * to under the current routes, and the event exactly as stored.
+ *
+ * @param mappingError why the current routes cannot map the event, or null
+ * @param payload      the stored event, embedded as JSON
+ */
+@RegisterForReflection
+public record EventDetail(
+        String account,
+        String id,
+        String type,
+        String status,
+        int attempts,
+        Instant created,
+        Instant receivedAt,
+        String lastError,
+        String objectId,
+        String objectType,
+        Instant nextAttemptAt,
+        List<RecordLink> records,
+        String mappingError,
+        @JsonRawValue String payload) {
+}
