@@ -71,6 +71,11 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
         return scalar("SELECT count(*) FROM stripe_event");
     }
 
+    /** The single number a counting query answers. */
+    public static long scalarCount(String sql) {
+        return scalar(sql);
+    }
+
     /** Runs one statement, for tests that set up or age rows by hand. */
     public static void execute(String sql) {
         try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
