@@ -170,5 +170,9 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
     public record StoredEvent(String account, String eventId, String type, String apiVersion, boolean livemode,
             String connectAccount, String objectId, String objectType, String objectStatus, long created,
             byte[] payload, String status, int attempts) {
+
+        public String payloadText() {
+            return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }

@@ -1,0 +1,36 @@
+package io.paybridge.ops;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/**
+ * The Stripe API, used by {@code backfill}: {@code paybridge.stripe.*}. API keys are per account,
+ * {@code paybridge.accounts.<name>.api-key}.
+ */
+@ConfigMapping(prefix = "paybridge.stripe")
+public interface StripeConfig {
+
+    /** Base URL of the Stripe API; tests point it at a fake. */
+    @WithDefault("https://api.stripe.com")
+    String apiBase();
+
+    /** Events per page of the Events API (Stripe allows 1 to 100). */
+    @WithDefault("100")
+    @Min(1)
+    @Max(100)
+    int pageSize();
+
+    /** Network retries stripe-java makes on connection errors, 409, 429 and 5xx, with its own backoff. */
+    @WithDefault("3")
+    @Min(0)
+    @Max(10)
+    int maxNetworkRetries();
+
+    /** Read timeout of each Stripe call. */
+    @WithDefault("30s")
+    Duration timeout();
+}

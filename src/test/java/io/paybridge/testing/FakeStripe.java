@@ -1,0 +1,246 @@
+package io.paybridge.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.QueryParameter;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+
+/**
+ * The Stripe Events API at the HTTP level ({@code GET /v1/events}): newest first, {@code created[gte]},
+ * {@code limit} and {@code starting_after} pagination, {@code has_more}, and Stripe's error shape
+ * for a wrong API key.
+ */
+public final class FakeStripe {
+
+    public static final String API_KEY = "sk_test_51FakePaybridgeBackfillKey0001";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    /** System property with the URL of this JVM's one fake; a String, as system properties must hold. */
+    private static final String SHARED_URL = "paybridge.test.fake-stripe-url";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String url;
+    private final List<JsonNode> events = new CopyOnWriteArrayList<>();
+    private final List<Map<String, String>> listRequests = new CopyOnWriteArrayList<>();
+
+    private FakeStripe(String url) {
+        this.url = url;
+    }
+
+    /**
+     * A handle on the one fake of this JVM, started on first use and stopped with the JVM. Command
+     * tests start the application once per launch, in a class loader of its own: the fake must
+     * outlive each launch, and every class loader's handle reaches the same server, driven over
+     * HTTP ({@code /__fake/*}) rather than through shared objects.
+     */
+    public static FakeStripe shared() {
+        synchronized (FakeStripe.class) {
+            String url = System.getProperty(SHARED_URL);
+            if (url == null) {
+                FakeStripe owner = new FakeStripe(null);
+                WireMockServer server = new WireMockServer(wireMockConfig()
+                        .dynamicPort()
+                        .bindAddress("127.0.0.1")
+                        .disableRequestJournal()
+                        .extensions(new Behaviour(owner)));
+                server.start();
+                server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+                Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+                url = "http://127.0.0.1:" + server.port();
+                System.setProperty(SHARED_URL, url);
+            }
+            return new FakeStripe(url);
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public void reset() {
+        control("POST", "/__fake/reset", "");
+    }
+
+    /** Adds events Stripe holds; the list answers them newest first as Stripe does. */
+    public void holds(List<byte[]> bodies) {
+        ArrayNode array = JSON.createArrayNode();
+        bodies.forEach(body -> array.add(tree(body)));
+        control("POST", "/__fake/events", array.toString());
+    }
+
+    /** The query parameters of every list call, in order. */
+    public List<Map<String, String>> listRequests() {
+        try {
+            return JSON.readValue(control("GET", "/__fake/requests", null),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, String>>>() {
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String control(String method, String path, String body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path));
+            request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("fake Stripe control " + path + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ResponseDefinition controlled(Request request, String path) {
+        switch (path) {
+            case "/__fake/reset" -> {
+                events.clear();
+                listRequests.clear();
+                return answer(200, "{}");
+            }
+            case "/__fake/events" -> {
+                tree(request.getBody()).forEach(events::add);
+                return answer(200, "{}");
+            }
+            case "/__fake/requests" -> {
+                try {
+                    return answer(200, JSON.writeValueAsString(listRequests));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            default -> {
+                return answer(404, "{}");
+            }
+        }
+    }
+
+    private ResponseDefinition list(Request request) {
+        String authorization = request.getHeader("Authorization");
+        if (!("Bearer " + API_KEY).equals(authorization)) {
+            return answer(401, """
+                    {"error":{"message":"Invalid API Key provided: sk_test_****************0000","type":"invalid_request_error"}}""");
+        }
+        Map<String, String> query = new java.util.TreeMap<>();
+        for (String name : List.of("created[gte]", "limit", "starting_after")) {
+            QueryParameter parameter = request.queryParameter(name);
+            if (parameter.isPresent()) {
+                query.put(name, parameter.firstValue());
+            }
+        }
+        listRequests.add(query);
+        long gte = Long.parseLong(query.getOrDefault("created[gte]", "0"));
+        int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
+        List<JsonNode> matching = new ArrayList<>(events.stream()
+                .filter(event -> event.path("created").asLong() >= gte)
+                .sorted(Comparator.comparingLong((JsonNode event) -> event.path("created").asLong())
+                        .thenComparing(event -> event.path("id").asText()).reversed())
+                .toList());
+        String after = query.get("starting_after");
+        if (after != null) {
+            int index = indexOf(matching, after);
+            if (index < 0) {
+                return answer(400, """
+                        {"error":{"code":"resource_missing","message":"No such event: '%s'","param":"starting_after","type":"invalid_request_error"}}"""
+                        .formatted(after));
+            }
+            matching = matching.subList(index + 1, matching.size());
+        }
+        ObjectNode page = JSON.createObjectNode().put("object", "list");
+        ArrayNode data = page.putArray("data");
+        matching.stream().limit(limit).forEach(data::add);
+        page.put("has_more", matching.size() > limit);
+        page.put("url", "/v1/events");
+        try {
+            return answer(200, JSON.writeValueAsString(page));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode tree(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int indexOf(List<JsonNode> events, String id) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).path("id").asText().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static ResponseDefinition answer(int status, String body) {
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withHeader("Request-Id", "req_" + UUID.randomUUID().toString().replace("-", "").substring(0, 14))
+                .withHeader("Stripe-Version", "2026-10-28.clover")
+                .withBody(body.getBytes(StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private static final class Behaviour implements ResponseDefinitionTransformerV2 {
+        private final FakeStripe fake;
+
+        Behaviour(FakeStripe fake) {
+            this.fake = fake;
+        }
+
+        @Override
+        public String getName() {
+            return "fake-stripe";
+        }
+
+        @Override
+        public ResponseDefinition transform(ServeEvent serveEvent) {
+            Request request = serveEvent.getRequest();
+            String path = request.getUrl().split("\\?")[0];
+            if (path.startsWith("/__fake/")) {
+                return fake.controlled(request, path);
+            }
+            if (path.equals("/v1/events") && request.getMethod().getName().equals("GET")) {
+                return fake.list(request);
+            }
+            return answer(404, """
+                    {"error":{"message":"Unrecognized request URL (%s: %s).","type":"invalid_request_error"}}"""
+                    .formatted(request.getMethod().getName(), path));
+        }
+    }
+}
