@@ -41,6 +41,16 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
                 setting("quarkus.datasource.username"), setting("quarkus.datasource.password"));
     }
 
+    /** The database settings the application under test was given, for a second process of it. */
+    public static Map<String, String> connectionSettings() {
+        String jdbcUrl = setting("quarkus.datasource.jdbc.url");
+        return Map.of(
+                "quarkus.datasource.jdbc.url", jdbcUrl,
+                "quarkus.datasource.reactive.url", jdbcUrl.replaceFirst("^jdbc:", ""),
+                "quarkus.datasource.username", setting("quarkus.datasource.username"),
+                "quarkus.datasource.password", setting("quarkus.datasource.password"));
+    }
+
     public static Optional<StoredEvent> find(String account, String eventId) {
         try (Connection connection = connect();
                 PreparedStatement query = connection.prepareStatement("""

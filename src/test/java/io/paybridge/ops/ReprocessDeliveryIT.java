@@ -1,0 +1,39 @@
+package io.paybridge.ops;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.paybridge.testing.TestDatabase;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/**
+ * {@link ReprocessDeliveryTest} against the packaged application, with {@code reprocess} run as a
+ * second process of the packaged executable, as a Kubernetes Job runs it beside the serving pods.
+ */
+@QuarkusIntegrationTest
+class ReprocessDeliveryIT extends ReprocessDeliveryTest {
+
+    @Override
+    protected CommandResult reprocess(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.profile=test",
+                "-Dquarkus.http.port=0",
+                "-Dquarkus.management.port=0",
+                "-Dpaybridge.salesforce.enabled=false"));
+        TestDatabase.connectionSettings().forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.add("-jar");
+        command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
+        command.addAll(List.of(prepend("reprocess", args)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(2, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("reprocess did not exit within 2 minutes:\n" + output);
+        }
+        return new CommandResult(process.exitValue(), output);
+    }
+}

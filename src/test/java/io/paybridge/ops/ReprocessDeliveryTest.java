@@ -1,0 +1,77 @@
+package io.paybridge.ops;
+
+import static io.paybridge.ops.AdminApiTest.awaitStatus;
+import static io.paybridge.ops.AdminApiTest.payout;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import io.paybridge.delivery.DeliveryProfile;
+import io.paybridge.ops.command.PaybridgeCommandLine;
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's repair loop end to end: an event Salesforce refused goes dead, the admin fixes
+ * Salesforce, {@code reprocess} puts it back, and the serving pipeline delivers it.
+ */
+@QuarkusTest
+@TestProfile(DeliveryProfile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class ReprocessDeliveryTest {
+
+    @Inject
+    PaybridgeCommandLine commandLine;
+
+    FakeSalesforce salesforce;
+
+    @BeforeEach
+    void cleanSlate() {
+        salesforce = FakeSalesforceResource.fake();
+        TestDatabase.clearDelivery();
+        salesforce.reset();
+    }
+
+    @Test
+    void reprocessedDeadEventsEndDelivered() throws Exception {
+        salesforce.rejectRecord(AdminApiTest.PAYOUT, "po_reprocess", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Amount must be positive");
+        postSigned(payout("po_reprocess", "paid", 1_700_001_000L)).statusCode(200);
+        awaitStatus("evt_po_reprocess", "dead");
+        salesforce.acceptRecord(AdminApiTest.PAYOUT, "po_reprocess");
+
+        CommandResult result = reprocess("--status", "dead", "--account", "default");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("matched=1 replayed=1");
+        awaitStatus("evt_po_reprocess", "delivered");
+        assertThat(salesforce.record(AdminApiTest.PAYOUT, "po_reprocess")).containsEntry("Status__c", "paid");
+    }
+
+    /** Runs the command in this application; the packaged twin runs it as a process of its own. */
+    protected CommandResult reprocess(String... args) throws Exception {
+        StringWriter out = new StringWriter();
+        int exitCode = commandLine.execute(new PrintWriter(out, true), new PrintWriter(out, true), prepend("reprocess", args));
+        return new CommandResult(exitCode, out.toString());
+    }
+
+    static String[] prepend(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    public record CommandResult(int exitCode, String output) {
+    }
+}
