@@ -14,10 +14,10 @@ import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,9 +30,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class ReprocessDeliveryTest {
-
-    @Inject
-    PaybridgeCommandLine commandLine;
 
     FakeSalesforce salesforce;
 
@@ -61,6 +58,7 @@ class ReprocessDeliveryTest {
     /** Runs the command in this application; the packaged twin runs it as a process of its own. */
     protected CommandResult reprocess(String... args) throws Exception {
         StringWriter out = new StringWriter();
+        PaybridgeCommandLine commandLine = Arc.container().instance(PaybridgeCommandLine.class).get();
         int exitCode = commandLine.execute(new PrintWriter(out, true), new PrintWriter(out, true), prepend("reprocess", args));
         return new CommandResult(exitCode, out.toString());
     }

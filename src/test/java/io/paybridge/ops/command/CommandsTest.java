@@ -18,7 +18,6 @@ import io.paybridge.testing.FakeStripe;
 import io.paybridge.testing.FakeStripeResource;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
-import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.junit.main.LaunchResult;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusMainTest
 @TestProfile(CommandsProfile.class)
 @WithTestResource(TestDatabase.class)
-@WithTestResource(TestPorts.class)
 class CommandsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
