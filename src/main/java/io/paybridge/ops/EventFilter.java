@@ -56,6 +56,21 @@ public record EventFilter(
                 && until.isEmpty();
     }
 
+    /** The filter as an operator wrote it, for logs: only the parts given. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        account.ifPresent(value -> text.append(" account=").append(value));
+        if (!ids.isEmpty()) {
+            text.append(" ids=").append(ids.size() <= 5 ? String.join(",", ids) : ids.size() + " ids");
+        }
+        status.ifPresent(value -> text.append(" status=").append(value.value()));
+        typeGlob.ifPresent(value -> text.append(" type=").append(value));
+        since.ifPresent(value -> text.append(" since=").append(value));
+        until.ifPresent(value -> text.append(" until=").append(value));
+        return text.isEmpty() ? "all events" : text.substring(1);
+    }
+
     /** The type glob as a SQL {@code LIKE} pattern; the glob's characters leave nothing to escape but {@code _}. */
     Optional<String> typeLikePattern() {
         return typeGlob.map(glob -> glob.replace("_", "\\_").replace('*', '%'));
