@@ -1,0 +1,45 @@
+package io.paybridge.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+
+/**
+ * The numbers of each scenario, appended to {@code target/faults/results.md} as a Markdown table row
+ * (the README's table is copied from it) and printed.
+ */
+final class FaultReport {
+
+    static final Path FILE = Path.of("target", "faults", "results.md");
+
+    private FaultReport() {
+    }
+
+    static void start() {
+        write("| Scenario | Sent | Acknowledged | Stored | Delivered | Duplicates | Recovery | Notes |\n"
+                + "|---|---|---|---|---|---|---|---|\n", true);
+    }
+
+    static void row(String scenario, long sent, long acknowledged, long stored, long delivered, long duplicates,
+            Duration recovery, String notes) {
+        String line = String.format("| %s | %,d | %,d | %,d | %,d | %d | %s | %s |%n", scenario, sent, acknowledged,
+                stored, delivered, duplicates, recovery == null ? "-" : String.format("%.1f s", recovery.toMillis() / 1000.0),
+                notes);
+        System.out.print("FAULTS " + line);
+        write(line, false);
+    }
+
+    private static void write(String text, boolean truncate) {
+        try {
+            Files.createDirectories(FILE.getParent());
+            Files.writeString(FILE, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    truncate ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
