@@ -20,17 +20,24 @@ final class FaultReport {
     }
 
     static void start() {
-        write("| Scenario | Sent | Acknowledged | Stored | Delivered | Duplicates | Recovery | Notes |\n"
+        write("| Scenario | Sent | Acknowledged | Stored | Delivered + skipped | Duplicates | Recovery | Notes |\n"
                 + "|---|---|---|---|---|---|---|---|\n", true);
     }
 
-    static void row(String scenario, long sent, long acknowledged, long stored, long delivered, long duplicates,
+    static void row(String scenario, long sent, long acknowledged, long stored, Settled settled, long duplicates,
             Duration recovery, String notes) {
-        String line = String.format("| %s | %,d | %,d | %,d | %,d | %d | %s | %s |%n", scenario, sent, acknowledged,
-                stored, delivered, duplicates, recovery == null ? "-" : String.format("%.1f s", recovery.toMillis() / 1000.0),
+        String line = String.format("| %s | %,d | %,d | %,d | %,d + %,d | %d | %s | %s |%n", scenario, sent, acknowledged,
+                stored, settled.delivered(), settled.skipped(), duplicates, recovery == null ? "-" : String.format("%.2f s", recovery.toMillis() / 1000.0),
                 notes);
         System.out.print("FAULTS " + line);
         write(line, false);
+    }
+
+    /**
+     * How the stored events ended: written to Salesforce, or skipped (no route, or superseded by a
+     * newer event of every record they map to).
+     */
+    record Settled(long delivered, long skipped) {
     }
 
     private static void write(String text, boolean truncate) {

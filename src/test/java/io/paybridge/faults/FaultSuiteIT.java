@@ -14,20 +14,27 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.paybridge.faults.FaultReport.Settled;
 import io.paybridge.faults.SignedTraffic.Answer;
 import io.paybridge.faults.SignedTraffic.Send;
 import io.paybridge.faults.StoryEvents.StoryEvent;
@@ -64,7 +71,7 @@ class FaultSuiteIT {
     static final int QUICK_RETRIES = 2;
 
     /** Threads of their own: the common pool has a single worker on a 2-core machine. */
-    static final java.util.concurrent.ExecutorService WORKERS = java.util.concurrent.Executors.newCachedThreadPool(
+    static final ExecutorService WORKERS = Executors.newCachedThreadPool(
             runnable -> Thread.ofPlatform().daemon().unstarted(runnable));
 
     static ThrowawayPostgres postgres;
@@ -122,9 +129,9 @@ class FaultSuiteIT {
         retryUntilAcknowledged(stripe, app, sends);
 
         assertThat(stored()).containsAll(acknowledgedBeforeKill);
-        long delivered = auditAfterDelivery(stripe, events);
+        Settled settled = auditAfterDelivery(stripe, events);
         FaultReport.row("1. kill -9 during intake", stripe.answers().size(), stripe.acknowledged().size(), stored().size(),
-                delivered, duplicates(), recovery,
+                settled, duplicates(), recovery,
                 String.format("%,d acknowledged before the kill, all stored; restart to ready", acknowledgedBeforeKill.size()));
     }
 
@@ -158,9 +165,9 @@ class FaultSuiteIT {
         Duration takeover = Duration.between(secondKill, Instant.now());
 
         assertThat(salesforce.concurrentPushViolations()).as("pushes of one record in flight at once").isZero();
-        long delivered = auditAfterDelivery(stripe, all);
+        Settled settled = auditAfterDelivery(stripe, all);
         FaultReport.row("2. kill -9 during delivery", stripe.answers().size(), stripe.acknowledged().size(), stored().size(),
-                delivered, duplicates(), takeover,
+                settled, duplicates(), takeover,
                 String.format("calls in flight at each kill; restart alone: all done %.1f s after the kill; second "
                         + "replica took over the leases; 0 concurrent pushes of a record", restartRecovery.toMillis() / 1000.0));
     }
@@ -207,9 +214,9 @@ class FaultSuiteIT {
         assertThat(slowest503).as("the slowest 503, in ms: no hang").isLessThan(6_500);
         assertThat(readinessDuringOutage).as("readiness went down").contains(503);
         assertThat(app.alive()).isTrue();
-        long delivered = auditAfterDelivery(stripe, sentEvents(stripe, events));
+        Settled settled = auditAfterDelivery(stripe, sentEvents(stripe, events));
         FaultReport.row("3. PostgreSQL stopped " + DATABASE_OUTAGE.toSeconds() + " s", stripe.answers().size(),
-                stripe.acknowledged().size(), stored().size(), delivered, duplicates(), recovery,
+                stripe.acknowledged().size(), stored().size(), settled, duplicates(), recovery,
                 String.format("%,d answered 503 (slowest %d ms), no 500, no hang; readiness down then up; no restart",
                         stripe.statusCounts().getOrDefault(503, 0L), slowest503));
     }
@@ -248,9 +255,9 @@ class FaultSuiteIT {
                 .isLessThanOrEqualTo((int) ((QUICK_RETRIES + 1) * (CIRCUIT_VOLUME + outageProbes)));
         assertThat(maxAttempts).as("attempts of any event during the outage").isLessThanOrEqualTo(outageProbes + 1);
         assertThat(postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'dead'")).isZero();
-        long delivered = auditAfterDelivery(stripe, events);
+        Settled settled = auditAfterDelivery(stripe, events);
         FaultReport.row("4. Salesforce down " + SALESFORCE_OUTAGE.toSeconds() + " s, then 2 s a call", stripe.answers().size(),
-                stripe.acknowledged().size(), stored().size(), delivered, duplicates(), recovery,
+                stripe.acknowledged().size(), stored().size(), settled, duplicates(), recovery,
                 String.format("circuit opened; %d HTTP calls in the outage; at most %d attempts an event; 0 dead",
                         callsDuringOutage, maxAttempts));
     }
@@ -272,8 +279,8 @@ class FaultSuiteIT {
 
         assertThat(stripe.statusCounts()).containsOnlyKeys(200);
         long objects = ExpectedState.inOrder(events).values().stream().mapToLong(Map::size).sum();
-        long delivered = auditAfterDelivery(stripe, events);
-        FaultReport.row("5. storm", sends.size(), stripe.acknowledged().size(), stored().size(), delivered, duplicates(),
+        Settled settled = auditAfterDelivery(stripe, events);
+        FaultReport.row("5. storm", sends.size(), stripe.acknowledged().size(), stored().size(), settled, duplicates(),
                 drained, String.format("%,d distinct events, %,d Salesforce records, 3 accounts, old and new secrets; "
                         + "time is sent to all delivered", events.size(), objects));
     }
@@ -317,9 +324,9 @@ class FaultSuiteIT {
         assertThat(app.readiness()).isEqualTo(200);
         assertThat(peakMiB).as("resident memory, MiB, with -Xmx256m").isLessThan(700);
         assertThat(stripe.statusCounts()).as("good traffic beside it").containsOnlyKeys(200);
-        long delivered = auditAfterDelivery(stripe, events);
+        Settled settled = auditAfterDelivery(stripe, events);
         FaultReport.row("6. hostile input", stripe.answers().size() + refusals.size(), stripe.acknowledged().size(),
-                stored().size(), delivered, duplicates(), null,
+                stored().size(), settled, duplicates(), null,
                 String.format("%d hostile requests, all 4xx (%s); good traffic all 200; peak RSS %d MiB", refusals.size(),
                         summary(refusals), peakMiB));
     }
@@ -330,9 +337,9 @@ class FaultSuiteIT {
      * Waits until nothing is left to deliver, then checks the two promises: every acknowledged event
      * stored exactly once, and Salesforce holding exactly the in-order state of the stored events.
      *
-     * @return events delivered
+     * @return how the stored events ended
      */
-    private long auditAfterDelivery(SignedTraffic stripe, List<StoryEvent> events) {
+    private Settled auditAfterDelivery(SignedTraffic stripe, List<StoryEvent> events) {
         Set<String> acknowledged = stripe.acknowledged();
         Set<String> stored = stored();
         assertThat(stored).as("acknowledged events stored").containsAll(acknowledged);
@@ -341,8 +348,10 @@ class FaultSuiteIT {
         List<StoryEvent> storedEvents = events.stream()
                 .filter(event -> stored.contains(SignedTraffic.key(event.account(), event.eventId())))
                 .toList();
+        assertThat(stored).as("stored events that were never sent").hasSize(storedEvents.size());
+        assertThat(alteredPayloads(storedEvents)).as("stored payloads that differ from the bytes sent").isEmpty();
         Map<String, Map<String, Map<String, String>>> expected = ExpectedState.normalized(ExpectedState.inOrder(storedEvents));
-        Map<String, Map<String, Map<String, Object>>> actual = new java.util.TreeMap<>();
+        Map<String, Map<String, Map<String, Object>>> actual = new TreeMap<>();
         for (String sobject : SOBJECTS) {
             Map<String, Map<String, Object>> records = salesforce.records(sobject);
             if (!records.isEmpty()) {
@@ -351,7 +360,8 @@ class FaultSuiteIT {
         }
         assertThat(ExpectedState.normalized(actual)).as("Salesforce, against the in-order state").isEqualTo(expected);
         assertThat(postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'dead'")).as("dead events").isZero();
-        return postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'delivered'");
+        return new Settled(postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'delivered'"),
+                postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'skipped'"));
     }
 
     private Set<String> stored() {
@@ -365,6 +375,26 @@ class FaultSuiteIT {
             throw new IllegalStateException(e);
         }
         return keys;
+    }
+
+    /** The auditor's question: is what was stored exactly what Stripe signed? */
+    private List<String> alteredPayloads(List<StoryEvent> events) {
+        Map<String, byte[]> sent = new HashMap<>();
+        events.forEach(event -> sent.put(SignedTraffic.key(event.account(), event.eventId()), event.body()));
+        List<String> altered = new ArrayList<>();
+        try (Connection connection = postgres.connect(); Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT account, event_id, payload FROM stripe_event")) {
+            while (rows.next()) {
+                String key = SignedTraffic.key(rows.getString(1), rows.getString(2));
+                byte[] body = sent.get(key);
+                if (body != null && !Arrays.equals(body, rows.getBytes(3))) {
+                    altered.add(key);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return altered;
     }
 
     private long duplicates() {
@@ -393,7 +423,7 @@ class FaultSuiteIT {
 
     /** A steady stream, 8 in flight, until the list ends or {@code stop} is set. */
     private static void paced(SignedTraffic stripe, PaybridgeProcess app, List<Send> sends, AtomicBoolean stop) {
-        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(8);
+        Semaphore slots = new Semaphore(8);
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         for (Send send : sends) {
             if (stop.get()) {
@@ -477,7 +507,7 @@ class FaultSuiteIT {
                     .getBytes(StandardCharsets.US_ASCII));
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 byte[] block = new byte[64 * 1024];
-                java.util.Arrays.fill(block, (byte) ' ');
+                Arrays.fill(block, (byte) ' ');
                 try {
                     for (long written = 0; written < size; written += block.length) {
                         if (chunked) {
@@ -525,7 +555,7 @@ class FaultSuiteIT {
     }
 
     private static String summary(List<String> refusals) {
-        Map<String, Long> byKind = new java.util.TreeMap<>();
+        Map<String, Long> byKind = new TreeMap<>();
         refusals.forEach(refusal -> byKind.merge(refusal.replaceFirst("^(.*): (\\d+)$", "$2"), 1L, Long::sum));
         return byKind.toString();
     }
@@ -539,7 +569,7 @@ class FaultSuiteIT {
     }
 
     private static Map<String, String> config() {
-        Map<String, String> config = new java.util.TreeMap<>(Map.ofEntries(
+        Map<String, String> config = new TreeMap<>(Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url", postgres.reactiveUrl()),
                 Map.entry("quarkus.datasource.jdbc.url", "jdbc:" + postgres.reactiveUrl()),
                 Map.entry("quarkus.datasource.username", "paybridge"),
