@@ -316,6 +316,7 @@ class FaultSuiteIT {
         refusals.add("malformed UTF-8: " + statusOf(signedRaw(port, malformed)));
         String deep = "{\"id\":\"evt_deep\",\"type\":\"payout.paid\",\"data\":{\"object\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}}";
         refusals.add("deep JSON: " + statusOf(signedRaw(port, deep.getBytes(StandardCharsets.UTF_8))));
+        refusals.addAll(forgeries(port));
         good.join();
         peakMiB = Math.max(peakMiB, app.residentMiB());
 
@@ -530,22 +531,49 @@ class FaultSuiteIT {
     }
 
     private static String signedRaw(int port, byte[] body) throws Exception {
-        long timestamp = Instant.now().getEpochSecond();
+        return signedRaw(port, "/webhooks/stripe", body, body, secret("default", true), Instant.now());
+    }
+
+    /**
+     * Sends {@code body} under a signature of {@code signed}, made with {@code secret} at {@code at}:
+     * with all three right, a valid request; with any one wrong, a forgery.
+     */
+    private static String signedRaw(int port, String path, byte[] signed, byte[] body, String secret, Instant at) throws Exception {
+        long timestamp = at.getEpochSecond();
         Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret("default", true).getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-        byte[] signature = mac.doFinal(body);
+        byte[] signature = mac.doFinal(signed);
         StringBuilder hex = new StringBuilder();
         for (byte b : signature) {
             hex.append(String.format("%02x", b));
         }
-        byte[] head = ("POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Stripe-Signature: t=" + timestamp + ",v1=" + hex + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         byte[] request = new byte[head.length + body.length];
         System.arraycopy(head, 0, request, 0, head.length);
         System.arraycopy(body, 0, request, head.length, body.length);
         return SignedTraffic.raw(port, request, Duration.ofSeconds(10));
+    }
+
+    /**
+     * Well-formed events that Stripe did not sign as sent: an unknown secret, another account's
+     * secret, a body changed after signing, and a genuine signature replayed after the tolerance.
+     * Their ids are sent nowhere else, so the audit also proves none of them was stored.
+     */
+    private static List<String> forgeries(int port) throws Exception {
+        List<StoryEvent> forged = renamed(StoryEvents.generate(1, 1, List.of("globex")), "_forged");
+        byte[] body = forged.get(0).body();
+        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("\"id\"", "\"id\" ").getBytes(StandardCharsets.UTF_8);
+        String path = "/webhooks/stripe/globex";
+        Instant now = Instant.now();
+        return List.of(
+                "unknown secret: " + statusOf(signedRaw(port, path, body, body, "whsec_not_configured_anywhere", now)),
+                "another account's secret: " + statusOf(signedRaw(port, path, body, body, secret("acme", true), now)),
+                "body changed after signing: " + statusOf(signedRaw(port, path, body, tampered, secret("globex", true), now)),
+                "signature replayed 10 min later: " + statusOf(signedRaw(port, path, body, body, secret("globex", true),
+                        now.minus(Duration.ofMinutes(10)))));
     }
 
     private static String statusOf(String statusLine) {
