@@ -173,7 +173,10 @@ final class PaybridgeProcess implements AutoCloseable {
         }
     }
 
-    /** Polling interval of waits for the application, not a synchronisation by time. */
+    /**
+     * Polling intervals of bounded waits, the pace of senders and the length of an outage: each a
+     * part of the scenario, never a synchronisation by time.
+     */
     static void pause(Duration duration) {
         try {
             Thread.sleep(duration);

@@ -561,6 +561,7 @@ public final class FakeSalesforce {
         callsInFlight.decrementAndGet();
     }
 
+    /** Salesforce's simulated latency: the fault under test, not a synchronisation. */
     private static void pause(Duration duration) {
         if (duration.isZero()) {
             return;
