@@ -80,15 +80,13 @@ public class EventAdminService {
     }
 
     private static EventDetail detail(StoredEvent event, Mapping mapping, Map<String, String> salesforceIds) {
-        EventSummary summary = event.summary();
         List<RecordLink> records = mapping.writes().stream()
                 .map(write -> new RecordLink(write.sobject(), write.externalIdField(), write.externalId(),
                         salesforceIds.get(write.sobject() + "/" + write.externalId())))
                 .distinct()
                 .toList();
-        return new EventDetail(summary.account(), summary.id(), summary.type(), summary.status(), summary.attempts(),
-                summary.created(), summary.receivedAt(), summary.lastError(), event.objectId(), event.objectType(),
-                event.nextAttemptAt(), records, mapping.error(), new String(event.payload(), StandardCharsets.UTF_8));
+        return new EventDetail(event.summary(), event.objectId(), event.objectType(), event.nextAttemptAt(), records,
+                mapping.error(), new String(event.payload(), StandardCharsets.UTF_8));
     }
 
     private Mapping map(StoredEvent event) {

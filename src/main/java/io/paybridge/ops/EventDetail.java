@@ -4,25 +4,20 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One stored event as an operator inspects it: its delivery state, the Salesforce records it maps
  * to under the current routes, and the event exactly as stored.
  *
+ * @param summary      the fields of the listing, at the top level of the JSON as there
  * @param mappingError why the current routes cannot map the event, or null
  * @param payload      the stored event, embedded as JSON
  */
 @RegisterForReflection
 public record EventDetail(
-        String account,
-        String id,
-        String type,
-        String status,
-        int attempts,
-        Instant created,
-        Instant receivedAt,
-        String lastError,
+        @JsonUnwrapped EventSummary summary,
         String objectId,
         String objectType,
         Instant nextAttemptAt,

@@ -42,11 +42,7 @@ class DeliveryFaultsTest {
 
     @BeforeEach
     void cleanSlate() {
-        salesforce = FakeSalesforceResource.fake();
-        TestDatabase.clearDelivery();
-        // A call of the test before may still be on its way; let it land before forgetting it.
-        await().atMost(DEADLINE).until(() -> salesforce.callsInFlight() == 0);
-        salesforce.reset();
+        salesforce = FakeSalesforceResource.cleanSlate();
         // A breaker opened by the test before would delay this one: wait until it lets calls through.
         await().atMost(DEADLINE).until(() -> metrics().contains("paybridge_salesforce_circuit_open 0.0"));
     }

@@ -67,10 +67,7 @@ class DeliveryReplicasTest {
 
     @BeforeEach
     void cleanSlate() {
-        salesforce = FakeSalesforceResource.fake();
-        TestDatabase.clearDelivery();
-        await().atMost(Duration.ofSeconds(30)).until(() -> salesforce.callsInFlight() == 0);
-        salesforce.reset();
+        salesforce = FakeSalesforceResource.cleanSlate();
     }
 
     @Test

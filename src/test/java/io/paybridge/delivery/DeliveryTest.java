@@ -56,9 +56,7 @@ class DeliveryTest {
 
     @BeforeEach
     void cleanSlate() {
-        salesforce = FakeSalesforceResource.fake();
-        TestDatabase.clearDelivery();
-        salesforce.reset();
+        salesforce = FakeSalesforceResource.cleanSlate();
     }
 
     @Test

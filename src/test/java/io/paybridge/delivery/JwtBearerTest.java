@@ -46,9 +46,7 @@ class JwtBearerTest {
 
     @Test
     void deliversWithATokenFromASignedAssertion() {
-        FakeSalesforce salesforce = FakeSalesforceResource.fake();
-        TestDatabase.clearDelivery();
-        salesforce.reset();
+        FakeSalesforce salesforce = FakeSalesforceResource.cleanSlate();
 
         postSigned(payout("po_jwt_1", "usd", 4200)).statusCode(200);
         awaitAllDone("default", 1);

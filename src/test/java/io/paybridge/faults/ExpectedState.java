@@ -1,5 +1,7 @@
 package io.paybridge.faults;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,8 +73,8 @@ final class ExpectedState {
             JsonNode object = StoryEvents.JSON.readTree(event.body()).path("data").path("object");
             return OrderingKey.of(event.created(), object.path("object").asText(null), object.path("status").asText(null),
                     event.eventId());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

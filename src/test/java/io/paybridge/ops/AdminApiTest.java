@@ -49,9 +49,7 @@ class AdminApiTest {
 
     @BeforeEach
     void cleanSlate() {
-        salesforce = FakeSalesforceResource.fake();
-        TestDatabase.clearDelivery();
-        salesforce.reset();
+        salesforce = FakeSalesforceResource.cleanSlate();
     }
 
     @Test

@@ -35,9 +35,7 @@ class ReprocessDeliveryTest {
 
     @BeforeEach
     void cleanSlate() {
-        salesforce = FakeSalesforceResource.fake();
-        TestDatabase.clearDelivery();
-        salesforce.reset();
+        salesforce = FakeSalesforceResource.cleanSlate();
     }
 
     @Test

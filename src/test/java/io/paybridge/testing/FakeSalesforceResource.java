@@ -1,5 +1,8 @@
 package io.paybridge.testing;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -14,6 +17,18 @@ public final class FakeSalesforceResource implements QuarkusTestResourceLifecycl
     private static volatile FakeSalesforce fake;
 
     public static FakeSalesforce fake() {
+        return fake;
+    }
+
+    /**
+     * Where each delivery test starts: no events or record history in the database, and a fake with
+     * no records, calls or faults. A call of the test before may still be on its way; it lands
+     * before it is forgotten, or it would show up in this test's calls.
+     */
+    public static FakeSalesforce cleanSlate() {
+        TestDatabase.clearDelivery();
+        await().atMost(Duration.ofSeconds(30)).until(() -> fake.callsInFlight() == 0);
+        fake.reset();
         return fake;
     }
 
