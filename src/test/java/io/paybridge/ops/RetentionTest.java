@@ -38,7 +38,15 @@ class RetentionTest {
     @Test
     void purgesOnlyFinishedEventsOlderThanTheRetention() {
         TestDatabase.clearDelivery();
-        for (int i = 0; i < 5; i++) {
+        // The purge runs every second: the event and its links go in together, or it could take the
+        // event before its links exist.
+        TestDatabase.execute(inserting("evt_old_delivered_0", "delivered", "2 hours") + """
+                ;
+                INSERT INTO salesforce_record (sobject, external_id, salesforce_id) VALUES ('Stripe_Payout__c', 'po_old', 'a0C000000000001');
+                INSERT INTO event_record (account, event_id, sobject, external_id_field, external_id, salesforce_id)
+                VALUES ('default', 'evt_old_delivered_0', 'Stripe_Payout__c', 'Stripe_Payout_Id__c', 'po_old', 'a0C000000000001')
+                """);
+        for (int i = 1; i < 5; i++) {
             insert("evt_old_delivered_" + i, "delivered", "2 hours");
         }
         insert("evt_old_skipped", "skipped", "3 hours");
@@ -46,11 +54,6 @@ class RetentionTest {
         insert("evt_old_dead", "dead", null);
         insert("evt_old_pending", "pending", null);
         insert("evt_old_retrying", "retrying", null);
-        TestDatabase.execute("""
-                INSERT INTO salesforce_record (sobject, external_id, salesforce_id) VALUES ('Stripe_Payout__c', 'po_old', 'a0C000000000001');
-                INSERT INTO event_record (account, event_id, sobject, external_id_field, external_id, salesforce_id)
-                VALUES ('default', 'evt_old_delivered_0', 'Stripe_Payout__c', 'Stripe_Payout_Id__c', 'po_old', 'a0C000000000001')
-                """);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestDatabase.statuses("default"))
                 .doesNotContainKeys("evt_old_delivered_0", "evt_old_delivered_1", "evt_old_delivered_2",
@@ -64,10 +67,14 @@ class RetentionTest {
 
     /** A month-old event in the given status, finished {@code doneAgo} ago when given. */
     private static void insert(String eventId, String status, String doneAgo) {
-        TestDatabase.execute("""
+        TestDatabase.execute(inserting(eventId, status, doneAgo));
+    }
+
+    private static String inserting(String eventId, String status, String doneAgo) {
+        return """
                 INSERT INTO stripe_event (account, event_id, type, created, received_at, payload, status, done_at)
                 VALUES ('default', '%s', 'payout.paid', now() - interval '40 days', now() - interval '40 days',
                         convert_to('{}', 'UTF8'), '%s', %s)
-                """.formatted(eventId, status, doneAgo == null ? "NULL" : "now() - interval '" + doneAgo + "'"));
+                """.formatted(eventId, status, doneAgo == null ? "NULL" : "now() - interval '" + doneAgo + "'");
     }
 }
