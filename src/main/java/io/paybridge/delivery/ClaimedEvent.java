@@ -2,6 +2,8 @@ package io.paybridge.delivery;
 
 import java.time.Instant;
 
+import io.paybridge.event.EventStatus;
+
 /**
  * A stored event this replica holds the lease of.
  */
@@ -13,7 +15,7 @@ public record ClaimedEvent(
         Instant receivedAt,
         String objectType,
         String objectStatus,
-        String status,
+        EventStatus status,
         int attempts,
         byte[] payload) {
 

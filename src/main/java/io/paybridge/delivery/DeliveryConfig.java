@@ -1,6 +1,7 @@
 package io.paybridge.delivery;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -41,10 +42,10 @@ public interface DeliveryConfig {
 
     /**
      * Turns run side by side per replica: while one waits for Salesforce, another claims, maps
-     * and settles. More than one helps a backlog of many distinct objects, and hurts one where
-     * the workers keep meeting on the same records (they wait for each other's leases).
+     * and settles. Workers take whole claims of their own; when two meet on a record, the later one
+     * hands that record's events back for a moment instead of waiting.
      */
-    @WithDefault("1")
+    @WithDefault("2")
     @Min(1)
     @Max(16)
     int workers();
@@ -55,7 +56,18 @@ public interface DeliveryConfig {
     @Max(10000)
     int claimSize();
 
-    /** Pause between claims when there was nothing due. */
+    /**
+     * Longest wait for more work when there was nothing due. New events and replays wake the
+     * pipeline at once (PostgreSQL {@code LISTEN}); this catches retries coming due and any
+     * notification lost while the listening connection was down.
+     */
     @WithDefault("1s")
     Duration pollInterval();
+
+    /**
+     * A turn that has not ended after this is abandoned (its claims come back after their lease)
+     * and the next one starts; liveness goes down when no turn has ended for 3 times this.
+     * Default: twice {@code lease}.
+     */
+    Optional<Duration> turnTimeout();
 }

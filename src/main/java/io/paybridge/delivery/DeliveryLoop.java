@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.paybridge.ops.RunMode;
+import io.paybridge.salesforce.Availability;
 import io.paybridge.salesforce.SalesforceClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -16,8 +17,11 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the delivery pipeline for as long as the application runs: one turn after another, resting
- * when nothing is due, while Salesforce's circuit is open or while its API limit pauses delivery.
+ * Runs the delivery pipeline for as long as the application runs: one turn after another on each
+ * worker, resting when nothing is due (until new events are stored or the poll interval passes)
+ * and while Salesforce may not be called. A turn that does not end within the turn timeout is
+ * abandoned so that the next one starts; {@link DeliveryLiveness} reports a pipeline whose turns
+ * no longer end.
  */
 @ApplicationScoped
 public class DeliveryLoop {
@@ -26,16 +30,23 @@ public class DeliveryLoop {
 
     private final DeliveryService service;
     private final SalesforceClient salesforce;
+    private final DueEventsListener listener;
+    private final DeliveryMetrics metrics;
     private final RunMode runMode;
     private final Duration pollInterval;
+    private final Duration turnTimeout;
     private final int workers;
     private final List<Cancellable> running = new CopyOnWriteArrayList<>();
 
-    public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, RunMode runMode, DeliveryConfig config) {
+    public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DueEventsListener listener,
+            DeliveryMetrics metrics, RunMode runMode, DeliveryConfig config) {
         this.service = service;
         this.salesforce = salesforce;
+        this.listener = listener;
+        this.metrics = metrics;
         this.runMode = runMode;
         this.pollInterval = config.pollInterval();
+        this.turnTimeout = DeliveryService.turnTimeout(config);
         this.workers = config.workers();
     }
 
@@ -43,9 +54,11 @@ public class DeliveryLoop {
         if (!salesforce.enabled() || !runMode.serving()) {
             return;
         }
+        listener.start();
+        metrics.turnEnded();
         for (int worker = 0; worker < workers; worker++) {
             int id = worker;
-            running.add(Multi.createBy().repeating().uni(() -> turn(id)).indefinitely()
+            running.add(Multi.createBy().repeating().uni(() -> turnOrRest(id)).indefinitely()
                     .subscribe().with(
                             ignored -> {
                             },
@@ -54,33 +67,66 @@ public class DeliveryLoop {
         LOG.infof("Delivery to Salesforce started with %d workers", workers);
     }
 
-    /** Workers running; none while delivery is disabled. */
-    int runningWorkers() {
-        return running.size();
+    /** Whether the pipeline runs here: delivery enabled and this process serving. */
+    boolean running() {
+        return !running.isEmpty();
+    }
+
+    /** Turns that end later than this mean a stuck pipeline. */
+    Duration stuckAfter() {
+        return turnTimeout.multipliedBy(3);
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         running.forEach(Cancellable::cancel);
+        listener.stop();
+    }
+
+    /** A turn that cannot end the loop: whatever goes wrong, the next turn follows. */
+    private Uni<Integer> turnOrRest(int worker) {
+        return turn(worker)
+                .onFailure().invoke(failure -> LOG.error("Delivery turn failed unexpectedly", failure))
+                .onFailure().recoverWithItem(0);
     }
 
     /** @return how many events the turn claimed */
     private Uni<Integer> turn(int worker) {
-        if (!service.canDeliver()) {
-            return rest();
+        Uni<Void> wakeUp = listener.nextNotification();
+        Availability availability = salesforce.availability();
+        if (availability != Availability.AVAILABLE) {
+            metrics.turnEnded();
+            return rest(wakeUp);
         }
         return service.deliverOnce(worker)
-                .onFailure().invoke(DeliveryLoop::logFailedTurn)
+                .ifNoItem().after(turnTimeout).failWith(() -> new TurnTimedOut(turnTimeout))
+                .onItemOrFailure().invoke(this::ended)
                 .onFailure().recoverWithItem(0)
-                .chain(claimed -> claimed == 0 ? rest() : Uni.createFrom().item(claimed));
+                .chain(claimed -> claimed == 0 ? rest(wakeUp) : Uni.createFrom().item(claimed));
     }
 
-    private Uni<Integer> rest() {
-        return Uni.createFrom().item(0)
-                .onItem().delayIt().by(pollInterval);
+    private void ended(Integer claimed, Throwable failure) {
+        if (failure instanceof TurnTimedOut) {
+            LOG.warnf("Delivery turn abandoned after %s: its claims come back after their lease", turnTimeout);
+            return;
+        }
+        metrics.turnEnded();
+        if (failure != null) {
+            // The database being away is the usual cause; the turn gave its claims back.
+            LOG.warnf("Delivery turn failed, trying again: %s", failure.toString());
+        }
     }
 
-    private static void logFailedTurn(Throwable failure) {
-        // The database being away is the usual cause; the claims come back after their lease.
-        LOG.warnf("Delivery turn failed, trying again: %s", failure.toString());
+    /** Until new events are stored, or the poll interval passes (retries coming due). */
+    private Uni<Integer> rest(Uni<Void> wakeUp) {
+        return wakeUp
+                .ifNoItem().after(pollInterval).recoverWithItem((Void) null)
+                .replaceWith(0);
+    }
+
+    /** A turn that outlived the turn timeout. */
+    static final class TurnTimedOut extends RuntimeException {
+        TurnTimedOut(Duration timeout) {
+            super("delivery turn still running after " + timeout);
+        }
     }
 }

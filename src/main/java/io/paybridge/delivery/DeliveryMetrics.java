@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
+import io.paybridge.event.EventStatus;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,14 +23,13 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code paybridge_events{status}}, {@code paybridge_oldest_pending_age_seconds},
- * {@code paybridge_delivery_lag_seconds} and {@code paybridge_salesforce_records_total{sobject,outcome}}.
- * The first two come from the database, shared by every replica, refreshed on a schedule rather
- * than on every scrape.
+ * {@code paybridge_delivery_lag_seconds}, {@code paybridge_delivery_last_turn_age_seconds} and
+ * {@code paybridge_salesforce_records_total{sobject,outcome}}. The first two come from the
+ * database, shared by every replica, refreshed on a schedule rather than on every scrape.
  */
 @ApplicationScoped
 public class DeliveryMetrics {
 
-    static final List<String> STATUSES = List.of("pending", "retrying", "delivered", "skipped", "dead");
     private static final Logger LOG = Logger.getLogger(DeliveryMetrics.class);
     private static final String COUNTS = "SELECT status, count(*) FROM stripe_event GROUP BY status";
     private static final String OLDEST = """
@@ -43,14 +43,20 @@ public class DeliveryMetrics {
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private final Map<String, Counter> records = new ConcurrentHashMap<>();
     private final Timer lag;
+    private volatile Instant lastTurnEnded = Instant.now();
 
     public DeliveryMetrics(MeterRegistry registry, Pool pool) {
         this.registry = registry;
         this.pool = pool;
-        STATUSES.forEach(status -> Gauge.builder("paybridge.events", counts.computeIfAbsent(status, s -> new AtomicLong()), AtomicLong::get)
-                .description("Stored events by delivery status")
-                .tag("status", status)
-                .register(registry));
+        for (EventStatus status : EventStatus.values()) {
+            Gauge.builder("paybridge.events", counts.computeIfAbsent(status.value(), s -> new AtomicLong()), AtomicLong::get)
+                    .description("Stored events by delivery status")
+                    .tag("status", status.value())
+                    .register(registry);
+        }
+        Gauge.builder("paybridge.delivery.last.turn.age.seconds", this, metrics -> metrics.lastTurnAge().toMillis() / 1000.0)
+                .description("Time since a delivery turn last ended; grows without bound when the pipeline is stuck")
+                .register(registry);
         Gauge.builder("paybridge.oldest.pending.age.seconds", oldestPendingMillis, millis -> millis.get() / 1000.0)
                 .description("Age of the oldest event waiting for delivery (pending or retrying)")
                 .register(registry);
@@ -67,7 +73,7 @@ public class DeliveryMetrics {
     Uni<Void> refresh() {
         return pool.query(COUNTS).execute()
                 .invoke(rows -> {
-                    STATUSES.forEach(status -> counts.get(status).set(0));
+                    counts.values().forEach(count -> count.set(0));
                     for (Row row : rows) {
                         counts.computeIfAbsent(row.getString(0), s -> new AtomicLong()).set(row.getLong(1));
                     }
@@ -89,9 +95,18 @@ public class DeliveryMetrics {
                 .increment());
     }
 
+    /** A turn ended, with work or without, failed or not: the pipeline is not stuck. */
+    void turnEnded() {
+        lastTurnEnded = Instant.now();
+    }
+
+    Duration lastTurnAge() {
+        return Duration.between(lastTurnEnded, Instant.now());
+    }
+
     void settled(List<SettledEvent> settled, DeliveryPlan plan, Instant now) {
         settled.stream()
-                .filter(event -> "delivered".equals(event.status()))
+                .filter(event -> event.status() == EventStatus.DELIVERED)
                 .map(event -> plan.event(event.ref()))
                 .filter(event -> event != null)
                 .forEach(event -> lag.record(Duration.between(event.receivedAt(), now)));

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
+import io.paybridge.event.EventStatus;
 import io.paybridge.routes.RecordWrite;
 
 /**
@@ -137,13 +138,13 @@ public final class DeliveryPlan {
     }
 
     /** An event settled without a push. */
-    public record EventOutcome(String status, String reason) {
+    public record EventOutcome(EventStatus status, String reason) {
         static EventOutcome skipped(String reason) {
-            return new EventOutcome("skipped", reason);
+            return new EventOutcome(EventStatus.SKIPPED, reason);
         }
 
         static EventOutcome dead(String reason) {
-            return new EventOutcome("dead", reason);
+            return new EventOutcome(EventStatus.DEAD, reason);
         }
     }
 
@@ -153,7 +154,6 @@ public final class DeliveryPlan {
         static final String SHARED_FIELD = "field:";
         private final RecordKey key;
         private final String externalIdField;
-        private final RecordState before;
         private final Map<String, Object> fields = new LinkedHashMap<>();
         private final Map<String, OrderingKey> watermarks;
         private final List<EventRef> contributors = new ArrayList<>();
@@ -162,7 +162,6 @@ public final class DeliveryPlan {
         PlannedRecord(RecordKey key, String externalIdField, RecordState before) {
             this.key = key;
             this.externalIdField = externalIdField;
-            this.before = before;
             this.watermarks = new TreeMap<>(before.routeWatermarks());
             this.newest = before.newest();
         }
@@ -220,10 +219,6 @@ public final class DeliveryPlan {
 
         public OrderingKey newest() {
             return newest;
-        }
-
-        public String salesforceIdBefore() {
-            return before.salesforceId();
         }
 
         public List<EventRef> contributors() {

@@ -1,56 +1,40 @@
 package io.paybridge.delivery;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
+import io.paybridge.event.EventStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The delivery pipeline's SQL. Each method is one short statement or transaction; none of them
- * is ever open while Salesforce is called.
+ * The delivery pipeline's SQL: three statements a turn (claim, lease records, settle), whatever the
+ * number of events, none of them open while Salesforce is called.
+ *
+ * <p>Every statement that locks several rows takes them in key order (events by account and id,
+ * records by SObject and external id), so that replicas never deadlock each other. Times are
+ * computed by the database ({@code now()} plus a delay), so that the replicas' clocks do not matter.
  */
 @ApplicationScoped
 public class DeliveryRepository {
 
-    /**
-     * Due events, oldest due first, leased to one replica. SKIP LOCKED lets replicas claim side by
-     * side; the lease brings a dead replica's claims back.
-     */
-    private static final String CLAIM = """
-            WITH due AS (
-                SELECT account, event_id FROM stripe_event
-                WHERE status IN ('pending', 'retrying')
-                  AND next_attempt_at <= now()
-                  AND (lease_expires_at IS NULL OR lease_expires_at < now())
-                ORDER BY next_attempt_at, object_id
-                LIMIT $1
-                FOR UPDATE SKIP LOCKED)
-            UPDATE stripe_event e
-               SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3)
-              FROM due
-             WHERE e.account = due.account AND e.event_id = due.event_id
-            RETURNING e.account, e.event_id, e.type, e.created, e.received_at, e.object_type, e.object_status,
-                      e.status, e.attempts, e.payload
-            """;
+    /** See V4__delivery_at_scale.sql for why the claim is a function. */
+    private static final String CLAIM = "SELECT * FROM claim_due_events($1, $2, $3)";
 
     /**
-     * Takes the records for this replica unless another holds them. Keys arrive sorted, so two
+     * Takes the records for this lessee unless another holds them. Keys arrive sorted, so two
      * replicas lock overlapping records in the same order and cannot deadlock.
      */
     private static final String LEASE_RECORDS = """
@@ -65,39 +49,65 @@ public class DeliveryRepository {
             RETURNING sobject, external_id, salesforce_id, route_watermarks, newest_created, newest_rank, newest_event_id
             """;
 
-    private static final String RELEASE_RECORDS = """
-            UPDATE salesforce_record SET lease_owner = NULL, lease_expires_at = NULL
-             WHERE lease_owner = $1 AND (sobject, external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+    /**
+     * A turn's outcome as one statement (so one transaction): the records it held get their new
+     * state when Salesforce wrote them and are let go either way; the written records are linked to
+     * the events that went into them (true whatever became of the lease); the events get their
+     * status. Only records and events this lessee still holds are updated: a turn that lost its
+     * lease must not overwrite a newer outcome.
+     */
+    private static final String SETTLE = """
+            WITH records AS (
+                UPDATE salesforce_record r
+                   SET salesforce_id = coalesce(v.salesforce_id, r.salesforce_id),
+                       route_watermarks = CASE WHEN v.written THEN v.watermarks ELSE r.route_watermarks END,
+                       newest_created = CASE WHEN v.written THEN v.newest_created ELSE r.newest_created END,
+                       newest_rank = CASE WHEN v.written THEN v.newest_rank ELSE r.newest_rank END,
+                       newest_event_id = CASE WHEN v.written THEN v.newest_event_id ELSE r.newest_event_id END,
+                       lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+                  FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::jsonb[], $6::bigint[],
+                              $7::int[], $8::text[])
+                       AS v(sobject, external_id, written, salesforce_id, watermarks, newest_created, newest_rank,
+                            newest_event_id)
+                 WHERE r.sobject = v.sobject AND r.external_id = v.external_id AND r.lease_owner = $15
+                RETURNING 1),
+            links AS (
+                INSERT INTO event_record (account, event_id, sobject, external_id_field, external_id, salesforce_id)
+                SELECT l.account, l.event_id, l.sobject, l.external_id_field, l.external_id, l.salesforce_id
+                  FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                       AS l(account, event_id, sobject, external_id_field, external_id, salesforce_id)
+                ON CONFLICT (account, event_id, sobject, external_id)
+                DO UPDATE SET salesforce_id = coalesce(EXCLUDED.salesforce_id, event_record.salesforce_id)
+                RETURNING 1),
+            events AS (
+                UPDATE stripe_event e
+                   SET status = v.status, attempts = v.attempts,
+                       next_attempt_at = now() + make_interval(secs => v.delay_seconds),
+                       last_error = CASE WHEN v.status = 'delivered' THEN NULL ELSE coalesce(v.last_error, e.last_error) END,
+                       lease_owner = NULL, lease_expires_at = NULL,
+                       done_at = CASE WHEN v.status IN ('delivered', 'skipped') THEN now() END, updated_at = now()
+                  FROM unnest($16::text[], $17::text[], $18::text[], $19::int[], $20::float8[], $21::text[])
+                       AS v(account, event_id, status, attempts, delay_seconds, last_error)
+                 WHERE e.account = v.account AND e.event_id = v.event_id AND e.lease_owner = $15
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM records) AS records, (SELECT count(*) FROM links) AS links,
+                   (SELECT count(*) FROM events) AS events
             """;
 
-    private static final String SAVE_RECORDS = """
-            UPDATE salesforce_record r
-               SET salesforce_id = coalesce(v.salesforce_id, r.salesforce_id),
-                   route_watermarks = v.watermarks,
-                   newest_created = v.newest_created, newest_rank = v.newest_rank, newest_event_id = v.newest_event_id,
-                   updated_at = now()
-              FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bigint[], $6::int[], $7::text[])
-                   AS v(sobject, external_id, salesforce_id, watermarks, newest_created, newest_rank, newest_event_id)
-             WHERE r.sobject = v.sobject AND r.external_id = v.external_id AND r.lease_owner = $8
+    /** What a turn that failed still holds, given back at once rather than after the lease. */
+    private static final String GIVE_BACK = """
+            WITH records AS (
+                UPDATE salesforce_record SET lease_owner = NULL, lease_expires_at = NULL
+                 WHERE lease_owner = $1
+                   AND (sobject, external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+                RETURNING 1)
+            UPDATE stripe_event SET lease_owner = NULL, lease_expires_at = NULL
+             WHERE lease_owner = $1
+               AND (account, event_id) IN (SELECT * FROM unnest($4::text[], $5::text[]))
             """;
 
-    private static final String LINK_EVENTS = """
-            INSERT INTO event_record (account, event_id, sobject, external_id_field, external_id, salesforce_id)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-            ON CONFLICT (account, event_id, sobject, external_id)
-            DO UPDATE SET salesforce_id = coalesce(EXCLUDED.salesforce_id, event_record.salesforce_id)
-            """;
-
-    /** Only rows this replica still holds: a replica that lost its lease must not overwrite a newer outcome. */
-    private static final String SETTLE_EVENTS = """
-            UPDATE stripe_event e
-               SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
-                   last_error = v.last_error, lease_owner = NULL, lease_expires_at = NULL,
-                   done_at = CASE WHEN v.status IN ('delivered', 'skipped') THEN now() END, updated_at = now()
-              FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::text[])
-                   AS v(account, event_id, status, attempts, next_attempt_at, last_error)
-             WHERE e.account = v.account AND e.event_id = v.event_id AND e.lease_owner = $7
-            """;
+    private static final Comparator<EventRef> EVENT_ORDER = Comparator.comparing(EventRef::account)
+            .thenComparing(EventRef::eventId);
 
     private final Pool pool;
 
@@ -105,86 +115,98 @@ public class DeliveryRepository {
         this.pool = pool;
     }
 
-    public Uni<List<ClaimedEvent>> claim(String owner, int limit, Duration lease) {
+    public Uni<List<ClaimedEvent>> claim(String lessee, int limit, Duration lease) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(limit, owner, (double) lease.toSeconds()))
+                .execute(Tuple.of(limit, lessee, seconds(lease)))
                 .map(DeliveryRepository::claimedEvents);
     }
 
-    /** @return the state of the records now held by {@code owner}; absent keys are held elsewhere */
-    public Uni<Map<RecordKey, RecordState>> leaseRecords(String owner, Collection<RecordKey> keys, Duration lease) {
+    /** @return the state of the records now held by {@code lessee}; absent keys are held elsewhere */
+    public Uni<Map<RecordKey, RecordState>> leaseRecords(String lessee, Collection<RecordKey> keys, Duration lease) {
         List<RecordKey> sorted = keys.stream().distinct().sorted().toList();
         if (sorted.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return pool.preparedQuery(LEASE_RECORDS)
-                .execute(Tuple.of(sobjects(sorted), externalIds(sorted), owner, (double) lease.toSeconds()))
+                .execute(Tuple.of(sobjects(sorted), externalIds(sorted), lessee, seconds(lease)))
                 .map(DeliveryRepository::recordStates);
     }
 
-    public Uni<Void> releaseRecords(String owner, Collection<RecordKey> keys) {
-        List<RecordKey> sorted = keys.stream().distinct().sorted().toList();
-        if (sorted.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return pool.preparedQuery(RELEASE_RECORDS)
-                .execute(Tuple.of(owner, sobjects(sorted), externalIds(sorted)))
+    /**
+     * Records a turn's outcome in one statement: the records' new state, the links from events to
+     * records, the events' statuses; lets go of every record and event the lessee held.
+     *
+     * @param held    every record the turn leased, written or not
+     * @param written the records Salesforce wrote, with their ids
+     */
+    public Uni<Void> settle(String lessee, List<SettledEvent> events, Collection<RecordKey> held,
+            Map<RecordKey, WrittenRecord> written) {
+        List<RecordKey> records = held.stream().distinct().sorted().toList();
+        List<SettledEvent> sortedEvents = events.stream()
+                .sorted(Comparator.comparing(SettledEvent::ref, EVENT_ORDER))
+                .toList();
+        List<Object> parameters = new ArrayList<>(21);
+        parameters.addAll(recordColumns(records, written));
+        parameters.addAll(linkColumns(written));
+        parameters.add(lessee);
+        parameters.addAll(eventColumns(sortedEvents));
+        return pool.preparedQuery(SETTLE)
+                .execute(Tuple.from(parameters))
                 .replaceWithVoid();
     }
 
-    /**
-     * Records the outcome of a claim in one transaction: the written records' new state and the
-     * events' statuses, then lets go of every record held.
-     */
-    public Uni<Void> settle(String owner, List<SettledEvent> events, List<WrittenRecord> written,
-            Collection<RecordKey> held) {
-        return pool.withTransaction(connection -> saveRecords(connection, owner, written)
-                        .chain(() -> linkEvents(connection, written))
-                        .chain(() -> settleEvents(connection, owner, events)))
-                .chain(() -> releaseRecords(owner, held));
-    }
-
-    private static Uni<Void> saveRecords(SqlConnection connection, String owner, List<WrittenRecord> written) {
-        if (written.isEmpty()) {
+    /** Lets go of what a failed turn holds, so that the next turn, here or elsewhere, can take it now. */
+    public Uni<Void> giveBack(String lessee, Collection<EventRef> events, Collection<RecordKey> records) {
+        if (events.isEmpty() && records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int size = written.size();
+        List<RecordKey> sortedRecords = records.stream().distinct().sorted().toList();
+        List<EventRef> sortedEvents = events.stream().distinct().sorted(EVENT_ORDER).toList();
+        return pool.preparedQuery(GIVE_BACK)
+                .execute(Tuple.of(lessee, sobjects(sortedRecords), externalIds(sortedRecords),
+                        sortedEvents.stream().map(EventRef::account).toArray(String[]::new),
+                        sortedEvents.stream().map(EventRef::eventId).toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    private static List<Object> recordColumns(List<RecordKey> records, Map<RecordKey, WrittenRecord> written) {
+        int size = records.size();
         String[] sobjects = new String[size];
         String[] externalIds = new String[size];
+        Boolean[] wasWritten = new Boolean[size];
         String[] salesforceIds = new String[size];
         JsonObject[] watermarks = new JsonObject[size];
         Long[] created = new Long[size];
         Integer[] ranks = new Integer[size];
         String[] eventIds = new String[size];
         for (int i = 0; i < size; i++) {
-            WrittenRecord record = written.get(i);
-            PlannedRecord planned = record.record();
-            sobjects[i] = planned.key().sobject();
-            externalIds[i] = planned.key().externalId();
-            salesforceIds[i] = record.salesforceId();
-            watermarks[i] = toJson(planned.watermarks());
-            created[i] = planned.newest().created();
-            ranks[i] = planned.newest().rank();
-            eventIds[i] = planned.newest().eventId();
-        }
-        return connection.preparedQuery(SAVE_RECORDS)
-                .execute(Tuple.from(List.of(sobjects, externalIds, salesforceIds, watermarks, created, ranks, eventIds, owner)))
-                .replaceWithVoid();
-    }
-
-    private static Uni<Void> linkEvents(SqlConnection connection, List<WrittenRecord> written) {
-        List<String[]> rows = new ArrayList<>();
-        for (WrittenRecord record : written) {
-            PlannedRecord planned = record.record();
-            for (EventRef event : planned.contributors()) {
-                rows.add(new String[] { event.account(), event.eventId(), planned.key().sobject(),
-                        planned.externalIdField(), planned.key().externalId(), record.salesforceId() });
+            RecordKey key = records.get(i);
+            sobjects[i] = key.sobject();
+            externalIds[i] = key.externalId();
+            WrittenRecord record = written.get(key);
+            wasWritten[i] = record != null;
+            if (record != null) {
+                PlannedRecord planned = record.record();
+                salesforceIds[i] = record.salesforceId();
+                watermarks[i] = toJson(planned.watermarks());
+                created[i] = planned.newest().created();
+                ranks[i] = planned.newest().rank();
+                eventIds[i] = planned.newest().eventId();
             }
         }
-        if (rows.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        List<Object> columns = new ArrayList<>();
+        return List.of(sobjects, externalIds, wasWritten, salesforceIds, watermarks, created, ranks, eventIds);
+    }
+
+    private static List<Object> linkColumns(Map<RecordKey, WrittenRecord> written) {
+        List<String[]> rows = new ArrayList<>();
+        written.values().forEach(record -> {
+            PlannedRecord planned = record.record();
+            planned.contributors().forEach(event -> rows.add(new String[] { event.account(), event.eventId(),
+                    planned.key().sobject(), planned.externalIdField(), planned.key().externalId(), record.salesforceId() }));
+        });
+        rows.sort(Comparator.<String[], String>comparing(row -> row[0]).thenComparing(row -> row[1])
+                .thenComparing(row -> row[2]).thenComparing(row -> row[4]));
+        List<Object> columns = new ArrayList<>(6);
         for (int column = 0; column < 6; column++) {
             String[] values = new String[rows.size()];
             for (int i = 0; i < rows.size(); i++) {
@@ -192,32 +214,27 @@ public class DeliveryRepository {
             }
             columns.add(values);
         }
-        return connection.preparedQuery(LINK_EVENTS).execute(Tuple.from(columns)).replaceWithVoid();
+        return columns;
     }
 
-    private static Uni<Void> settleEvents(SqlConnection connection, String owner, List<SettledEvent> events) {
-        if (events.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
+    private static List<Object> eventColumns(List<SettledEvent> events) {
         int size = events.size();
         String[] accounts = new String[size];
         String[] ids = new String[size];
         String[] statuses = new String[size];
         Integer[] attempts = new Integer[size];
-        OffsetDateTime[] nextAttempts = new OffsetDateTime[size];
+        Double[] delays = new Double[size];
         String[] errors = new String[size];
         for (int i = 0; i < size; i++) {
             SettledEvent event = events.get(i);
             accounts[i] = event.ref().account();
             ids[i] = event.ref().eventId();
-            statuses[i] = event.status();
+            statuses[i] = event.status().value();
             attempts[i] = event.attempts();
-            nextAttempts[i] = event.nextAttemptAt().atOffset(ZoneOffset.UTC);
+            delays[i] = event.dueIn().toMillis() / 1000.0;
             errors[i] = event.lastError();
         }
-        return connection.preparedQuery(SETTLE_EVENTS)
-                .execute(Tuple.from(List.of(accounts, ids, statuses, attempts, nextAttempts, errors, owner)))
-                .replaceWithVoid();
+        return List.of(accounts, ids, statuses, attempts, delays, errors);
     }
 
     private static List<ClaimedEvent> claimedEvents(RowSet<Row> rows) {
@@ -225,7 +242,7 @@ public class DeliveryRepository {
         for (Row row : rows) {
             events.add(new ClaimedEvent(row.getString("account"), row.getString("event_id"), row.getString("type"),
                     row.getOffsetDateTime("created").toInstant(), row.getOffsetDateTime("received_at").toInstant(),
-                    row.getString("object_type"), row.getString("object_status"), row.getString("status"),
+                    row.getString("object_type"), row.getString("object_status"), EventStatus.of(row.getString("status")),
                     row.getInteger("attempts"),
                     row.getBuffer("payload").getBytes()));
         }
@@ -263,6 +280,10 @@ public class DeliveryRepository {
         return watermarks;
     }
 
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
     private static String[] sobjects(List<RecordKey> keys) {
         return keys.stream().map(RecordKey::sobject).toArray(String[]::new);
     }
@@ -271,8 +292,12 @@ public class DeliveryRepository {
         return keys.stream().map(RecordKey::externalId).toArray(String[]::new);
     }
 
-    /** An event's new status. */
-    public record SettledEvent(EventRef ref, String status, int attempts, Instant nextAttemptAt, String lastError) {
+    /**
+     * An event's new status.
+     *
+     * @param dueIn when it is due again, from now (zero for a final status)
+     */
+    public record SettledEvent(EventRef ref, EventStatus status, int attempts, Duration dueIn, String lastError) {
     }
 
     /** A record Salesforce wrote. */

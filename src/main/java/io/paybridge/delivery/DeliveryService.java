@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
-import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.delivery.DeliveryRepository.WrittenRecord;
+import io.paybridge.event.EventStatus;
 import io.paybridge.routes.EventMapper;
 import io.paybridge.routes.RecordWrite;
 import io.paybridge.salesforce.RecordResult;
@@ -33,12 +34,18 @@ import org.jboss.logging.Logger;
 
 /**
  * One turn of the delivery pipeline: claim due events, map them, take the records they write,
- * decide what to push, push it to Salesforce in parallel Collections calls, record every outcome.
+ * decide what to push, push it to Salesforce in parallel Collections calls, record every outcome
+ * in one statement. A turn that fails gives back what it holds at once.
  */
 @ApplicationScoped
 public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+    /**
+     * How long an event whose record another turn is pushing waits before it is claimed again: long
+     * enough not to spin against that push, short enough to follow it closely.
+     */
+    static final Duration RECORD_BUSY_DELAY = Duration.ofMillis(200);
 
     private final DeliveryRepository repository;
     private final EventMapper mapper;
@@ -47,9 +54,8 @@ public class DeliveryService {
     private final DeliveryConfig config;
     private final Backoff backoff;
     private final int batchSize;
-    private final Duration limitPause;
-    private final String owner;
-    private volatile Instant pausedUntil = Instant.EPOCH;
+    private final String replica;
+    private final AtomicLong turns = new AtomicLong();
 
     @Inject
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
@@ -57,10 +63,10 @@ public class DeliveryService {
         this(repository, mapper, salesforce, metrics, config, salesforceConfig, replicaName());
     }
 
-    /** A pipeline under its own lease owner name: a second replica, in tests. */
+    /** A pipeline under a replica name of its own: a second replica, in tests. */
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
-            DeliveryMetrics metrics, DeliveryConfig config, SalesforceConfig salesforceConfig, String owner) {
-        checkLease(config, salesforceConfig);
+            DeliveryMetrics metrics, DeliveryConfig config, SalesforceConfig salesforceConfig, String replica) {
+        checkTimings(config, salesforceConfig);
         this.repository = repository;
         this.mapper = mapper;
         this.salesforce = salesforce;
@@ -68,25 +74,29 @@ public class DeliveryService {
         this.config = config;
         this.backoff = new Backoff(config.minBackoff(), config.maxBackoff());
         this.batchSize = salesforceConfig.batchSize();
-        this.limitPause = salesforceConfig.limitPause();
-        this.owner = owner;
+        this.replica = replica;
     }
 
     /**
      * A call can take its timeout plus retries started within half of it; the records it pushes
-     * must stay leased until it ends, or another replica could push them at the same time.
+     * must stay leased until it ends, or another replica could push them at the same time, and a
+     * turn must not be abandoned while such a call is still running.
      */
-    private static void checkLease(DeliveryConfig config, SalesforceConfig salesforceConfig) {
+    private static void checkTimings(DeliveryConfig config, SalesforceConfig salesforceConfig) {
         Duration longestCall = salesforceConfig.timeout().multipliedBy(3).dividedBy(2);
         if (config.lease().compareTo(longestCall) <= 0) {
             throw new IllegalStateException("paybridge.delivery.lease (" + config.lease()
                     + ") must be longer than 1.5 x paybridge.salesforce.timeout (" + salesforceConfig.timeout() + ")");
         }
+        if (turnTimeout(config).compareTo(longestCall) <= 0) {
+            throw new IllegalStateException("paybridge.delivery.turn-timeout (" + turnTimeout(config)
+                    + ") must be longer than 1.5 x paybridge.salesforce.timeout (" + salesforceConfig.timeout() + ")");
+        }
     }
 
-    /** Whether claiming now could lead anywhere: not paused by Salesforce's limit, circuit closed. */
-    public boolean canDeliver() {
-        return Instant.now().isAfter(pausedUntil) && !salesforce.circuitOpen();
+    /** {@code paybridge.delivery.turn-timeout}, by default twice the lease. */
+    static Duration turnTimeout(DeliveryConfig config) {
+        return config.turnTimeout().orElse(config.lease().multipliedBy(2));
     }
 
     /** @return how many events were claimed; zero when nothing was due */
@@ -95,22 +105,25 @@ public class DeliveryService {
     }
 
     /**
-     * One turn of one of this replica's workers. Each worker leases under a name of its own, so
-     * that two workers of one replica never hold the same record either.
+     * One turn of one of this replica's workers. Each turn leases under a name of its own, so that
+     * two workers never hold the same record, and a turn abandoned after its timeout can never
+     * settle or let go of what a later turn holds.
      */
     public Uni<Integer> deliverOnce(int worker) {
-        String lessee = owner + "/" + worker;
-        return repository.claim(lessee, config.claimSize(), config.lease())
-                .chain(events -> deliver(lessee, events));
+        Turn turn = new Turn(replica + "/" + worker + "/" + turns.incrementAndGet());
+        return repository.claim(turn.lessee, config.claimSize(), config.lease())
+                .invoke(turn::claimed)
+                .chain(events -> deliver(turn, events))
+                .onFailure().call(failure -> giveBack(turn));
     }
 
-    private Uni<Integer> deliver(String owner, List<ClaimedEvent> events) {
+    private Uni<Integer> deliver(Turn turn, List<ClaimedEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         return Uni.createFrom().item(() -> map(events))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(mapped -> leaseAndPush(owner, mapped))
+                .chain(mapped -> leaseAndPush(turn, mapped))
                 .replaceWith(events.size());
     }
 
@@ -127,21 +140,22 @@ public class DeliveryService {
         return mapped;
     }
 
-    private Uni<Void> leaseAndPush(String owner, List<MappedEvent> mapped) {
+    private Uni<Void> leaseAndPush(Turn turn, List<MappedEvent> mapped) {
         Set<RecordKey> wanted = new LinkedHashSet<>();
         mapped.forEach(event -> wanted.addAll(event.recordKeys()));
-        return repository.leaseRecords(owner, wanted, config.lease())
-                .chain(held -> push(owner, mapped, held));
+        return repository.leaseRecords(turn.lessee, wanted, config.lease())
+                .invoke(held -> turn.held(held.keySet()))
+                .chain(held -> push(turn, mapped, held));
     }
 
-    private Uni<Void> push(String owner, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
+    private Uni<Void> push(Turn turn, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
         List<MappedEvent> ready = new ArrayList<>();
         List<ClaimedEvent> waiting = new ArrayList<>();
         for (MappedEvent event : mapped) {
             if (held.keySet().containsAll(event.recordKeys())) {
                 ready.add(event);
             } else {
-                // Another replica is pushing one of its records: come back when it is done.
+                // Another turn is pushing one of its records: it comes back right after that push.
                 waiting.add(event.event());
             }
         }
@@ -149,7 +163,7 @@ public class DeliveryService {
         return Multi.createFrom().iterable(calls(plan.records()))
                 .onItem().transformToUni(this::upsert).merge(config.concurrency())
                 .collect().in(HashMap<RecordKey, RecordOutcome>::new, Map::putAll)
-                .chain(results -> settle(owner, plan, results, waiting, held.keySet()));
+                .chain(results -> settle(turn, plan, results, waiting));
     }
 
     private List<Call> calls(Collection<PlannedRecord> records) {
@@ -194,25 +208,13 @@ public class DeliveryService {
         return result.retryable() ? RecordOutcome.retry(error) : RecordOutcome.dead(error);
     }
 
-    private Map<RecordKey, RecordOutcome> wholeCall(Call call, SalesforceException failure) {
+    private static Map<RecordKey, RecordOutcome> wholeCall(Call call, SalesforceException failure) {
         String error = failure.errorCode() + ": " + failure.getMessage();
         return switch (failure.kind()) {
             case TRANSIENT -> allRecords(call, RecordOutcome.retry(error));
             case REJECTED -> allRecords(call, RecordOutcome.dead(error));
-            case CIRCUIT_OPEN -> allRecords(call, RecordOutcome.released(error));
-            case LIMIT_EXCEEDED -> {
-                pauseForLimit();
-                yield allRecords(call, RecordOutcome.released(error));
-            }
+            case CIRCUIT_OPEN, LIMIT_EXCEEDED -> allRecords(call, RecordOutcome.released(error));
         };
-    }
-
-    private void pauseForLimit() {
-        Instant until = Instant.now().plus(limitPause);
-        if (until.isAfter(pausedUntil)) {
-            pausedUntil = until;
-            LOG.warnf("Salesforce API limit exceeded (REQUEST_LIMIT_EXCEEDED): delivery paused until %s", until);
-        }
     }
 
     private static Map<RecordKey, RecordOutcome> allRecords(Call call, RecordOutcome outcome) {
@@ -221,40 +223,40 @@ public class DeliveryService {
         return outcomes;
     }
 
-    private Uni<Void> settle(String owner, DeliveryPlan plan, Map<RecordKey, RecordOutcome> results, List<ClaimedEvent> waiting,
-            Collection<RecordKey> held) {
-        Instant now = Instant.now();
+    private Uni<Void> settle(Turn turn, DeliveryPlan plan, Map<RecordKey, RecordOutcome> results,
+            List<ClaimedEvent> waiting) {
         List<SettledEvent> settled = new ArrayList<>();
         plan.settled().forEach((ref, outcome) -> {
             ClaimedEvent event = plan.event(ref);
-            settled.add(new SettledEvent(ref, outcome.status(), event.attempts(), now, outcome.reason()));
+            settled.add(new SettledEvent(ref, outcome.status(), event.attempts(), Duration.ZERO, outcome.reason()));
             log(event, outcome.status(), outcome.reason());
         });
-        plan.outcomesOfPushedEvents(results).forEach((ref, outcome) -> settled.add(afterPush(plan.event(ref), outcome, now)));
+        plan.outcomesOfPushedEvents(results).forEach((ref, outcome) -> settled.add(afterPush(plan.event(ref), outcome)));
         waiting.forEach(event -> settled.add(new SettledEvent(event.ref(), event.status(), event.attempts(),
-                now.plus(config.pollInterval()), null)));
-        List<WrittenRecord> written = new ArrayList<>();
+                RECORD_BUSY_DELAY, null)));
+        Map<RecordKey, WrittenRecord> written = new HashMap<>();
         plan.records().forEach(record -> {
             RecordOutcome outcome = results.get(record.key());
             if (outcome != null && outcome.kind() == RecordOutcome.Kind.DELIVERED) {
-                written.add(new WrittenRecord(record, outcome.salesforceId()));
+                written.put(record.key(), new WrittenRecord(record, outcome.salesforceId()));
             }
         });
-        return repository.settle(owner, settled, written, held)
+        Instant now = Instant.now();
+        return repository.settle(turn.lessee, settled, turn.held, written)
                 .invoke(() -> metrics.settled(settled, plan, now));
     }
 
-    private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome, Instant now) {
+    private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome) {
         int attempts = event.attempts() + 1;
         SettledEvent settled = switch (outcome.kind()) {
-            case DELIVERED -> new SettledEvent(event.ref(), "delivered", attempts, now, null);
-            case DEAD -> new SettledEvent(event.ref(), "dead", attempts, now, outcome.error());
-            case RELEASED -> new SettledEvent(event.ref(), event.status(), event.attempts(),
-                    later(now), outcome.error());
+            case DELIVERED -> new SettledEvent(event.ref(), EventStatus.DELIVERED, attempts, Duration.ZERO, null);
+            case DEAD -> new SettledEvent(event.ref(), EventStatus.DEAD, attempts, Duration.ZERO, outcome.error());
+            case RELEASED -> new SettledEvent(event.ref(), event.status(), event.attempts(), untilCallsResume(),
+                    outcome.error());
             case RETRY -> attempts >= config.maxAttempts()
-                    ? new SettledEvent(event.ref(), "dead", attempts, now,
+                    ? new SettledEvent(event.ref(), EventStatus.DEAD, attempts, Duration.ZERO,
                             "gave up after " + attempts + " attempts: " + outcome.error())
-                    : new SettledEvent(event.ref(), "retrying", attempts, now.plus(backoff.after(attempts)),
+                    : new SettledEvent(event.ref(), EventStatus.RETRYING, attempts, backoff.after(attempts),
                             outcome.error());
         };
         log(event, settled.status(), settled.lastError());
@@ -262,18 +264,26 @@ public class DeliveryService {
     }
 
     /** When an event not attempted (limit pause, open circuit) is due again. */
-    private Instant later(Instant now) {
-        Instant afterPause = pausedUntil;
-        Instant soon = now.plus(config.pollInterval());
-        return afterPause.isAfter(soon) ? afterPause : soon;
+    private Duration untilCallsResume() {
+        Duration pause = Duration.between(Instant.now(), salesforce.limitPausedUntil());
+        return pause.compareTo(config.pollInterval()) > 0 ? pause : config.pollInterval();
     }
 
-    private static void log(ClaimedEvent event, String status, String reason) {
-        if ("delivered".equals(status) || "skipped".equals(status)) {
-            LOG.debugf("Event %s (%s) of account %s: %s%s", event.eventId(), event.type(), event.account(), status,
+    /** Lets go of a failed turn's claims and records; the turn's own failure is what is reported. */
+    private Uni<Void> giveBack(Turn turn) {
+        return repository.giveBack(turn.lessee, turn.claimed, turn.held)
+                .onFailure().invoke(failure -> LOG.debugf("Claims of a failed turn not given back, they come back "
+                        + "after their lease: %s", failure.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    private static void log(ClaimedEvent event, EventStatus status, String reason) {
+        if (status == EventStatus.DELIVERED || status == EventStatus.SKIPPED) {
+            LOG.debugf("Event %s (%s) of account %s: %s%s", event.eventId(), event.type(), event.account(), status.value(),
                     reason == null ? "" : " (" + reason + ")");
         } else {
-            LOG.infof("Event %s (%s) of account %s: %s (%s)", event.eventId(), event.type(), event.account(), status, reason);
+            LOG.infof("Event %s (%s) of account %s: %s (%s)", event.eventId(), event.type(), event.account(),
+                    status.value(), reason);
         }
     }
 
@@ -290,6 +300,25 @@ public class DeliveryService {
     private record Call(List<PlannedRecord> records) {
         List<Map<String, Object>> bodies() {
             return records.stream().map(PlannedRecord::body).toList();
+        }
+    }
+
+    /** What one turn holds: given back at once if the turn fails. */
+    private static final class Turn {
+        private final String lessee;
+        private volatile List<ClaimedEvent.EventRef> claimed = List.of();
+        private volatile Set<RecordKey> held = Set.of();
+
+        Turn(String lessee) {
+            this.lessee = lessee;
+        }
+
+        void claimed(List<ClaimedEvent> events) {
+            claimed = events.stream().map(ClaimedEvent::ref).toList();
+        }
+
+        void held(Set<RecordKey> records) {
+            held = Set.copyOf(records);
         }
     }
 }

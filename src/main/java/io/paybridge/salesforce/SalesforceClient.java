@@ -2,6 +2,7 @@ package io.paybridge.salesforce;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,7 +47,11 @@ public class SalesforceClient {
     private final SalesforceMetrics metrics;
     private final ObjectMapper json;
     private final TypedGuard<Uni<List<RecordResult>>> guard;
-    private final Map<String, CollectionsApi> instances = new ConcurrentHashMap<>();
+    private final Map<String, DataApi> instances = new ConcurrentHashMap<>();
+    private final AtomicBoolean budgetCheckRunning = new AtomicBoolean();
+    private volatile Instant limitPausedUntil = Instant.EPOCH;
+    private volatile Instant budgetPausedSince;
+    private volatile Instant lastBudgetCheck = Instant.EPOCH;
 
     public SalesforceClient(SalesforceConfig config, SalesforceAuth auth, SalesforceMetrics metrics, ObjectMapper json) {
         this.config = config;
@@ -66,9 +72,62 @@ public class SalesforceClient {
         return config.deliveryEnabled();
     }
 
-    /** While open, calls fail at once; the pipeline stops claiming rather than burn attempts. */
-    public boolean circuitOpen() {
-        return metrics.circuitOpen();
+    /**
+     * Whether a call may be made now. Each reason to wait is Salesforce's own: the circuit, the
+     * org's API limit, the API budget Paybridge may use. While the budget is spent, the org's usage
+     * is read again every {@code budget-recheck} so that delivery goes on once it falls.
+     */
+    public Availability availability() {
+        if (metrics.circuitOpen()) {
+            return Availability.CIRCUIT_OPEN;
+        }
+        if (Instant.now().isBefore(limitPausedUntil)) {
+            return Availability.LIMIT_EXCEEDED;
+        }
+        if (metrics.apiUsage() >= config.maxApiUsage()) {
+            budgetSpent();
+            return Availability.BUDGET_SPENT;
+        }
+        if (budgetPausedSince != null) {
+            budgetPausedSince = null;
+            LOG.infof("Salesforce API usage %.0f%% is below paybridge.salesforce.max-api-usage again: delivery goes on",
+                    metrics.apiUsage() * 100);
+        }
+        return Availability.AVAILABLE;
+    }
+
+    /** When calls refused for the org's API limit may be made again; a past instant when they may now. */
+    public Instant limitPausedUntil() {
+        return limitPausedUntil;
+    }
+
+    private void budgetSpent() {
+        Instant now = Instant.now();
+        if (budgetPausedSince == null) {
+            budgetPausedSince = now;
+            lastBudgetCheck = now;
+            LOG.warnf("Salesforce API usage %.0f%% is at or above paybridge.salesforce.max-api-usage (%.0f%%): "
+                    + "delivery paused until it falls", metrics.apiUsage() * 100, config.maxApiUsage() * 100);
+        }
+        if (now.isBefore(lastBudgetCheck.plus(config.budgetRecheck())) || !budgetCheckRunning.compareAndSet(false, true)) {
+            return;
+        }
+        lastBudgetCheck = now;
+        auth.token()
+                .chain(token -> api(token.instanceUrl()).limits(config.apiVersion(), token.authorization()))
+                .ifNoItem().after(config.timeout()).fail()
+                .eventually(() -> budgetCheckRunning.set(false))
+                .subscribe().with(
+                        response -> metrics.limitInfo(response.getHeaderString("Sforce-Limit-Info")),
+                        failure -> LOG.debugf("Salesforce API usage not read: %s", failure.toString()));
+    }
+
+    private void pauseForLimit() {
+        Instant until = Instant.now().plus(config.limitPause());
+        if (until.isAfter(limitPausedUntil)) {
+            limitPausedUntil = until;
+            LOG.warnf("Salesforce API limit exceeded (REQUEST_LIMIT_EXCEEDED): delivery paused until %s", until);
+        }
     }
 
     /**
@@ -124,6 +183,9 @@ public class SalesforceClient {
         }
         SalesforceException failure = classify(status, body);
         metrics.request(outcome(failure));
+        if (failure.kind() == Kind.LIMIT_EXCEEDED) {
+            pauseForLimit();
+        }
         throw failure;
     }
 
@@ -225,7 +287,7 @@ public class SalesforceClient {
         }
     }
 
-    private CollectionsApi api(String instanceUrl) {
+    private DataApi api(String instanceUrl) {
         return instances.computeIfAbsent(instanceUrl, url -> QuarkusRestClientBuilder.newBuilder()
                 .baseUri(java.net.URI.create(url))
                 .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -233,7 +295,7 @@ public class SalesforceClient {
                 // connection error to retry at once.
                 .readTimeout(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
                 .disableDefaultMapper(true)
-                .build(CollectionsApi.class));
+                .build(DataApi.class));
     }
 
     private static List<Map<String, Object>> withType(String sobject, List<Map<String, Object>> records) {

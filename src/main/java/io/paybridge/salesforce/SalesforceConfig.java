@@ -84,6 +84,23 @@ public interface SalesforceConfig {
     @WithDefault("15m")
     Duration limitPause();
 
+    /**
+     * Share of the org's daily API requests (from {@code Sforce-Limit-Info}) at which delivery
+     * pauses, without spending attempts, so that the org's other integrations keep the rest.
+     * {@code 1} pauses only when the allowance is spent.
+     */
+    @WithDefault("0.9")
+    @DecimalMin(value = "0", inclusive = false)
+    @DecimalMax("1")
+    double maxApiUsage();
+
+    /**
+     * While paused for {@code max-api-usage}, how often the org's usage is read again (one call of
+     * the Limits resource) to learn that it fell and delivery can go on.
+     */
+    @WithDefault("1m")
+    Duration budgetRecheck();
+
     /** The circuit breaker around Salesforce, named {@code salesforce}. */
     Circuit circuit();
 

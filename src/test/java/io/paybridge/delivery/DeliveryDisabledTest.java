@@ -33,7 +33,7 @@ class DeliveryDisabledTest {
         postSigned(event).statusCode(200);
 
         assertThat(salesforce.enabled()).isFalse();
-        assertThat(loop.runningWorkers()).isZero();
+        assertThat(loop.running()).isFalse();
         var stored = TestDatabase.delivery("default", StripeFixtures.eventId(event)).orElseThrow();
         assertThat(stored.status()).isEqualTo("pending");
         assertThat(stored.attempts()).isZero();

@@ -173,6 +173,27 @@ class DeliveryFaultsTest {
     }
 
     @Test
+    void theApiBudgetPausesDeliveryWithoutSpendingAttemptsUntilUsageFalls() {
+        // Other integrations have used 95 % of the org's daily calls: the first answer says so.
+        salesforce.apiUsage(95_000, 100_000);
+        deliverOnePayout();
+
+        String id = postPayout();
+        // Paused: the pipeline reads the org's usage again (the Limits resource) instead of upserting.
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
+        assertThat(metrics()).contains("paybridge_salesforce_api_usage_ratio 0.95");
+        assertThat(salesforce.callsWith(PAYOUT, id)).isZero();
+        assertThat(delivery(id).status()).isEqualTo("pending");
+        assertThat(delivery(id).attempts()).isZero();
+
+        salesforce.apiUsage(10_000, 100_000);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(delivery(id).attempts()).isEqualTo(1);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+    }
+
+    @Test
     void aLongOutageOpensTheCircuitAndEverythingIsDeliveredAfter() {
         salesforce.down(true);
         List<String> ids = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.Random;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
+import io.paybridge.event.EventStatus;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.routes.RecordWrite;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class DeliveryPlanTest {
         DeliveryPlan plan = DeliveryPlan.of(List.of(late), Map.of(PAYMENT_RECORD, delivered));
 
         assertThat(plan.records()).isEmpty();
-        assertThat(plan.settled().get(ref("evt_a")).status()).isEqualTo("skipped");
+        assertThat(plan.settled().get(ref("evt_a")).status()).isEqualTo(EventStatus.SKIPPED);
         assertThat(plan.settled().get(ref("evt_a")).reason()).startsWith("superseded");
     }
 
@@ -119,8 +120,8 @@ class DeliveryPlanTest {
 
         DeliveryPlan plan = DeliveryPlan.of(List.of(customer, broken), Map.of());
 
-        assertThat(plan.settled().get(ref("evt_c")).status()).isEqualTo("skipped");
-        assertThat(plan.settled().get(ref("evt_x")).status()).isEqualTo("dead");
+        assertThat(plan.settled().get(ref("evt_c")).status()).isEqualTo(EventStatus.SKIPPED);
+        assertThat(plan.settled().get(ref("evt_x")).status()).isEqualTo(EventStatus.DEAD);
         assertThat(plan.records()).isEmpty();
     }
 
@@ -211,7 +212,7 @@ class DeliveryPlanTest {
 
     private static ClaimedEvent event(String id, long created, String objectType, String status) {
         return new ClaimedEvent("default", id, objectType + ".updated", Instant.ofEpochSecond(created), Instant.now(),
-                objectType, status, "pending", 0, new byte[0]);
+                objectType, status, EventStatus.PENDING, 0, new byte[0]);
     }
 
     private static Map<String, Object> fields(String name, Object value) {

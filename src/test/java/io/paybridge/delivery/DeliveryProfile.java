@@ -22,6 +22,7 @@ public class DeliveryProfile implements QuarkusTestProfile {
                 Map.entry("paybridge.salesforce.circuit.request-volume", "4"),
                 Map.entry("paybridge.salesforce.circuit.delay", "2s"),
                 Map.entry("paybridge.salesforce.limit-pause", "2s"),
+                Map.entry("paybridge.salesforce.budget-recheck", "300ms"),
                 Map.entry("paybridge.delivery.lease", "5s"),
                 Map.entry("paybridge.delivery.min-backoff", "100ms"),
                 Map.entry("paybridge.delivery.max-backoff", "400ms"),

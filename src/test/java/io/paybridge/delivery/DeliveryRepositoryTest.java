@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
+import io.paybridge.event.EventStatus;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.delivery.DeliveryRepository.WrittenRecord;
@@ -75,7 +76,7 @@ class DeliveryRepositoryTest {
         TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second'");
         List<ClaimedEvent> takenOver = repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
         assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
-        assertThat(takenOver.get(0).status()).isEqualTo("pending");
+        assertThat(takenOver.get(0).status()).isEqualTo(EventStatus.PENDING);
         assertThat(takenOver.get(0).payload()).isNotEmpty();
     }
 
@@ -99,8 +100,35 @@ class DeliveryRepositoryTest {
         assertThat(heldByA).containsOnlyKeys(shared, onlyA);
         assertThat(heldByB).containsOnlyKeys(onlyB);
 
-        repository.releaseRecords("replica-a", List.of(shared, onlyA)).await().atMost(WAIT);
+        repository.giveBack("replica-a", List.of(), List.of(shared, onlyA)).await().atMost(WAIT);
         assertThat(repository.leaseRecords("replica-b", List.of(shared), LEASE).await().atMost(WAIT)).containsOnlyKeys(shared);
+    }
+
+    @Test
+    void aFailedTurnGivesBackItsEventsAndRecordsAtOnce() {
+        List<String> ids = storeEvents(2);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, LEASE).await().atMost(WAIT);
+        RecordKey record = new RecordKey("Stripe_Payout__c", "po_given_back");
+        repository.leaseRecords("turn-a", List.of(record), LEASE).await().atMost(WAIT);
+        assertThat(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT)).isEmpty();
+
+        repository.giveBack("turn-a", claimed.stream().map(ClaimedEvent::ref).toList(), List.of(record))
+                .await().atMost(WAIT);
+
+        assertThat(eventIds(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT)))
+                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(repository.leaseRecords("turn-b", List.of(record), LEASE).await().atMost(WAIT)).containsOnlyKeys(record);
+    }
+
+    @Test
+    void claimsDueEventsInOrderOfDueTimeThenObject() {
+        storeEvents(3);
+        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '1 minute'");
+        List<String> later = storeEvents(2);
+
+        List<ClaimedEvent> first = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
+
+        assertThat(eventIds(first)).doesNotContainAnyElementsOf(later);
     }
 
     @Test
@@ -114,13 +142,15 @@ class DeliveryRepositoryTest {
         PlannedRecord planned = plan.records().iterator().next();
 
         repository.settle("replica-a",
-                List.of(new SettledEvent(event.ref(), "delivered", 1, Instant.now(), null)),
-                List.of(new WrittenRecord(planned, "a0B000000000001AAA")),
-                held.keySet()).await().atMost(WAIT);
+                List.of(new SettledEvent(event.ref(), EventStatus.DELIVERED, 1, Duration.ZERO, null)),
+                held.keySet(),
+                Map.of(record, new WrittenRecord(planned, "a0B000000000001AAA"))).await().atMost(WAIT);
 
         TestDatabase.StoredEvent stored = TestDatabase.find(event.account(), event.eventId()).orElseThrow();
         assertThat(stored.status()).isEqualTo("delivered");
         assertThat(stored.attempts()).isEqualTo(1);
+        assertThat(TestDatabase.scalarCount("SELECT count(*) FROM event_record WHERE event_id = '" + event.eventId()
+                + "' AND salesforce_id = 'a0B000000000001AAA'")).isEqualTo(1);
         RecordState state = repository.leaseRecords("replica-b", List.of(record), LEASE).await().atMost(WAIT).get(record);
         assertThat(state.salesforceId()).isEqualTo("a0B000000000001AAA");
         assertThat(state.newest()).isEqualTo(event.orderingKey());
@@ -134,8 +164,8 @@ class DeliveryRepositoryTest {
         TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second'");
         repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
 
-        repository.settle("replica-a", List.of(new SettledEvent(event.ref(), "dead", 1, Instant.now(), "late")),
-                List.of(), List.of()).await().atMost(WAIT);
+        repository.settle("replica-a", List.of(new SettledEvent(event.ref(), EventStatus.DEAD, 1, Duration.ZERO, "late")),
+                List.of(), Map.of()).await().atMost(WAIT);
 
         assertThat(TestDatabase.find(event.account(), event.eventId()).orElseThrow().status()).isEqualTo("pending");
     }

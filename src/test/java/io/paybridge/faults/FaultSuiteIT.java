@@ -144,9 +144,12 @@ class FaultSuiteIT {
         PaybridgeProcess alone = application("delivery-crash");
         List<StoryEvent> first = StoryEvents.generate(10, 5, ACCOUNTS);
         SignedTraffic stripe = new SignedTraffic();
+        // Calls are held at the fake so that the kill certainly meets calls in flight, on any machine.
+        salesforce.holdCalls();
         stripe.send(() -> alone, sends(first, 1), 32);
         awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
         alone.kill9();
+        salesforce.releaseCalls();
         Instant killed = Instant.now();
         alone.start();
         awaitDone(first.size(), Duration.ofSeconds(120));
@@ -155,9 +158,11 @@ class FaultSuiteIT {
         PaybridgeProcess survivor = application("delivery-survivor");
         List<StoryEvent> second = StoryEvents.generate(10, 5, List.of("acme"));
         List<StoryEvent> secondRenamed = renamed(second, "_second");
+        salesforce.holdCalls();
         stripe.send(() -> survivor, sends(secondRenamed, 1), 32);
         awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
         alone.kill9();
+        salesforce.releaseCalls();
         Instant secondKill = Instant.now();
         List<StoryEvent> all = new ArrayList<>(first);
         all.addAll(secondRenamed);
@@ -244,22 +249,25 @@ class FaultSuiteIT {
         salesforce.down(false);
         salesforce.latency(Duration.ofSeconds(2));
         Instant recovered = Instant.now();
-        awaitTrue(Duration.ofSeconds(120), () -> salesforce.calls() >= callsDuringOutage + 5);
-        salesforce.latency(Duration.ZERO);
-        awaitDone(events.size(), Duration.ofSeconds(120));
+        // The promise is that delivery resumes against a slow Salesforce and finishes everything; how
+        // many calls that takes depends on how the backlog collapses, so no count of calls is awaited.
+        awaitDone(events.size(), Duration.ofSeconds(180));
         Duration recovery = Duration.between(recovered, Instant.now());
+        int callsAfterOutage = salesforce.calls() - callsDuringOutage;
+        salesforce.latency(Duration.ZERO);
 
         long outageProbes = SALESFORCE_OUTAGE.toSeconds() / CIRCUIT_DELAY.toSeconds() + 2;
         assertThat(circuitSeenOpen).as("the circuit opened").isTrue();
         assertThat(callsDuringOutage).as("HTTP calls while Salesforce was down")
                 .isLessThanOrEqualTo((int) ((QUICK_RETRIES + 1) * (CIRCUIT_VOLUME + outageProbes)));
         assertThat(maxAttempts).as("attempts of any event during the outage").isLessThanOrEqualTo(outageProbes + 1);
+        assertThat(callsAfterOutage).as("HTTP calls after the outage: delivery resumed").isPositive();
         assertThat(postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'dead'")).isZero();
         Settled settled = auditAfterDelivery(stripe, events);
         FaultReport.row("4. Salesforce down " + SALESFORCE_OUTAGE.toSeconds() + " s, then 2 s a call", stripe.answers().size(),
                 stripe.acknowledged().size(), stored().size(), settled, duplicates(), recovery,
-                String.format("circuit opened; %d HTTP calls in the outage; at most %d attempts an event; 0 dead",
-                        callsDuringOutage, maxAttempts));
+                String.format("circuit opened; %d HTTP calls in the outage, %d after it; at most %d attempts an event; 0 dead",
+                        callsDuringOutage, callsAfterOutage, maxAttempts));
     }
 
     // --- 5 -----------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +66,7 @@ public final class FakeSalesforce {
     public static final String CLIENT_SECRET = "fake-consumer-secret-0123456789";
     public static final String USERNAME = "paybridge-integration@example.org";
     public static final String AUDIENCE = "https://login.salesforce.com";
+    private static final Pattern LIMITS = Pattern.compile("/services/data/(v\\d+\\.\\d)/limits/?");
     private static final Pattern UPSERT = Pattern.compile("/services/data/(v\\d+\\.\\d)/composite/sobjects/([A-Za-z0-9_]+)/([A-Za-z0-9_]+)");
     private static final String JSON_TYPE = "application/json;charset=UTF-8";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -94,6 +97,7 @@ public final class FakeSalesforce {
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
+    private final AtomicInteger limitsRequests = new AtomicInteger();
     private final AtomicInteger violations = new AtomicInteger();
     private final AtomicInteger callsInFlight = new AtomicInteger();
     private final AtomicInteger maxCallsInFlight = new AtomicInteger();
@@ -103,6 +107,9 @@ public final class FakeSalesforce {
     private volatile Duration latency = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofSeconds(5);
     private volatile int apiLimit = 100_000;
+    /** When set, the daily usage Salesforce reports instead of the count of calls. */
+    private volatile Integer apiUsed;
+    private volatile CountDownLatch gate = new CountDownLatch(0);
 
     private FakeSalesforce() {
         server = new WireMockServer(wireMockConfig()
@@ -145,6 +152,7 @@ public final class FakeSalesforce {
         callsByRecord.clear();
         calls.set(0);
         tokenRequests.set(0);
+        limitsRequests.set(0);
         violations.set(0);
         maxCallsInFlight.set(0);
         schema = null;
@@ -153,6 +161,8 @@ public final class FakeSalesforce {
         latency = Duration.ZERO;
         slowDelay = Duration.ofSeconds(5);
         apiLimit = 100_000;
+        apiUsed = null;
+        gate.countDown();
     }
 
     /** The PKCS#8 PEM private key whose public key the fake checks JWT bearer assertions with. */
@@ -206,6 +216,27 @@ public final class FakeSalesforce {
 
     public void apiLimit(int limit) {
         this.apiLimit = limit;
+    }
+
+    /**
+     * The org's daily usage as Salesforce reports it in {@code Sforce-Limit-Info} and {@code /limits}:
+     * other integrations' calls count too, so it need not follow this fake's own calls.
+     */
+    public void apiUsage(int used, int limit) {
+        this.apiUsed = used;
+        this.apiLimit = limit;
+    }
+
+    /**
+     * Data calls that arrive from now on wait (at most a minute) until {@link #releaseCalls()}: a
+     * test can then act while calls are certainly in flight, however fast the pipeline is.
+     */
+    public void holdCalls() {
+        gate = new CountDownLatch(1);
+    }
+
+    public void releaseCalls() {
+        gate.countDown();
     }
 
     /** When set, fields missing from an SObject's list are refused per record with INVALID_FIELD. */
@@ -271,6 +302,11 @@ public final class FakeSalesforce {
         return tokenRequests.get();
     }
 
+    /** Calls of the Limits resource. */
+    public int limitsRequests() {
+        return limitsRequests.get();
+    }
+
     public List<Integer> recordsPerCall() {
         return List.copyOf(recordsPerCall);
     }
@@ -303,6 +339,9 @@ public final class FakeSalesforce {
             String path = request.getUrl().split("\\?")[0];
             if (path.equals("/services/oauth2/token") && request.getMethod().getName().equals("POST")) {
                 return token(request);
+            }
+            if (LIMITS.matcher(path).matches() && request.getMethod().getName().equals("GET")) {
+                return limits(request);
             }
             Matcher upsert = UPSERT.matcher(path);
             if (upsert.matches() && request.getMethod().getName().equals("PATCH")) {
@@ -376,9 +415,23 @@ public final class FakeSalesforce {
         }
     }
 
+    /** The Limits resource, in the shape of its DailyApiRequests entry; a call like any other. */
+    private ResponseDefinition limits(Request request) {
+        limitsRequests.incrementAndGet();
+        int used = apiUsed != null ? apiUsed : calls.get();
+        String limitInfo = "api-usage=" + used + "/" + apiLimit;
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !validTokens.contains(authorization.replaceFirst("^Bearer ", ""))) {
+            return json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]", limitInfo);
+        }
+        return json(200, String.format("""
+                {"DailyApiRequests":{"Max":%d,"Remaining":%d},"DailyBulkApiBatches":{"Max":15000,"Remaining":15000}}""",
+                apiLimit, Math.max(0, apiLimit - used)), limitInfo);
+    }
+
     private ResponseDefinition dataCall(Request request, String sobject, String externalIdField) {
         calls.incrementAndGet();
-        int used = calls.get();
+        int used = apiUsed != null ? apiUsed : calls.get();
         String limitInfo = "api-usage=" + used + "/" + apiLimit;
         String authorization = request.getHeader("Authorization");
         if (authorization == null || !validTokens.contains(authorization.replaceFirst("^Bearer ", ""))) {
@@ -399,6 +452,7 @@ public final class FakeSalesforce {
         keys.forEach(key -> callsByRecord.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet());
         enter(keys);
         try {
+            awaitGate();
             CallFault fault = nextFault(keys);
             if (down) {
                 return json(503, "[{\"message\":\"Server is unavailable\",\"errorCode\":\"SERVER_UNAVAILABLE\"}]", limitInfo);
@@ -559,6 +613,14 @@ public final class FakeSalesforce {
             }
         }
         callsInFlight.decrementAndGet();
+    }
+
+    private void awaitGate() {
+        try {
+            gate.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Salesforce's simulated latency: the fault under test, not a synchronisation. */

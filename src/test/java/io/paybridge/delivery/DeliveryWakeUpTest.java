@@ -1,0 +1,89 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.delivery.DeliveryTest.PAYOUT;
+import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * New and replayed events wake the pipeline at once (PostgreSQL LISTEN/NOTIFY): with a poll
+ * interval of an hour, nothing here would be delivered within the deadline by polling alone.
+ */
+@QuarkusTest
+@TestProfile(DeliveryWakeUpTest.Profile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class DeliveryWakeUpTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    FakeSalesforce salesforce;
+
+    @BeforeEach
+    void cleanSlate() {
+        salesforce = FakeSalesforceResource.cleanSlate();
+    }
+
+    @Test
+    void aStoredEventIsDeliveredWithoutWaitingForThePoll() {
+        String id = newPayoutId();
+
+        postSigned(payout(id, "usd", 1000)).statusCode(200);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(id)).isEqualTo("delivered"));
+        assertThat(salesforce.record(PAYOUT, id)).isNotNull();
+    }
+
+    @Test
+    void aReplayedEventIsPushedAgainWithoutWaitingForThePoll() {
+        String id = newPayoutId();
+        postSigned(payout(id, "usd", 2000)).statusCode(200);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(id)).isEqualTo("delivered"));
+        int calls = salesforce.callsWith(PAYOUT, id);
+
+        given().baseUri(TestPorts.managementUrl().replace("/q/", "/"))
+                .contentType(ContentType.JSON)
+                .body(Map.of("account", "default", "ids", new String[] {"evt_" + id}))
+                .post("admin/replay")
+                .then().statusCode(200);
+
+        await().atMost(DEADLINE).until(() -> salesforce.callsWith(PAYOUT, id) > calls);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(id)).isEqualTo("delivered"));
+    }
+
+    private static String status(String payoutId) {
+        return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow().status();
+    }
+
+    private static String newPayoutId() {
+        return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** The delivery profile, polling once an hour. */
+    public static class Profile extends DeliveryProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
+            overrides.put("paybridge.delivery.poll-interval", "1h");
+            return overrides;
+        }
+    }
+}
