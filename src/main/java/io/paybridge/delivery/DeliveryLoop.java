@@ -116,10 +116,18 @@ public class DeliveryLoop {
         }
     }
 
-    /** Until new events are stored, or the poll interval passes (retries coming due). */
+    /**
+     * Until new events are stored, one of this replica's retries comes due, or the poll interval
+     * passes (another replica's retries, a notification lost while not listening).
+     */
     private Uni<Integer> rest(Uni<Void> wakeUp) {
+        Duration untilDue = service.untilNextDue();
+        Duration wait = untilDue.compareTo(pollInterval) < 0 ? untilDue : pollInterval;
+        if (wait.isZero()) {
+            return Uni.createFrom().item(0);
+        }
         return wakeUp
-                .ifNoItem().after(pollInterval).recoverWithItem((Void) null)
+                .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .replaceWith(0);
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
@@ -56,6 +57,8 @@ public class DeliveryService {
     private final int batchSize;
     private final String replica;
     private final AtomicLong turns = new AtomicLong();
+    /** The earliest moment an event this replica settled as not done comes due again. */
+    private final AtomicReference<Instant> nextDue = new AtomicReference<>(Instant.MAX);
 
     @Inject
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
@@ -243,7 +246,30 @@ public class DeliveryService {
         });
         Instant now = Instant.now();
         return repository.settle(turn.lessee, settled, turn.held, written)
-                .invoke(() -> metrics.settled(settled, plan, now));
+                .invoke(() -> metrics.settled(settled, plan, now))
+                .invoke(() -> rememberNextDue(settled, now));
+    }
+
+    private void rememberNextDue(List<SettledEvent> settled, Instant now) {
+        settled.stream()
+                .filter(event -> !event.status().done())
+                .map(event -> now.plus(event.dueIn()))
+                .min(Instant::compareTo)
+                .ifPresent(due -> nextDue.accumulateAndGet(due, (a, b) -> a.isBefore(b) ? a : b));
+    }
+
+    /**
+     * How long a resting worker may wait before events this replica retried come due: retries
+     * need no notification and should not wait for the poll interval either.
+     */
+    Duration untilNextDue() {
+        Instant due = nextDue.get();
+        Duration wait = Duration.between(Instant.now(), due);
+        if (wait.isNegative() || wait.isZero()) {
+            nextDue.compareAndSet(due, Instant.MAX);
+            return Duration.ZERO;
+        }
+        return wait;
     }
 
     private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome) {

@@ -21,6 +21,11 @@ public enum EventStatus {
     /** Refused by Salesforce for good, or out of attempts: needs an operator. */
     DEAD;
 
+    /** Whether delivery is over for it (nothing left to do but an operator's replay). */
+    public boolean done() {
+        return this == DELIVERED || this == SKIPPED || this == DEAD;
+    }
+
     public String value() {
         return name().toLowerCase(Locale.ROOT);
     }
