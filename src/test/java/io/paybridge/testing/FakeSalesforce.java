@@ -93,7 +93,6 @@ public final class FakeSalesforce {
     private final Map<String, String[]> rejections = new ConcurrentHashMap<>();
     private final Set<String> lockOnce = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> inFlight = new HashMap<>();
-    private final List<Integer> recordsPerCall = new CopyOnWriteArrayList<>();
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
@@ -147,7 +146,6 @@ public final class FakeSalesforce {
         validTokens.clear();
         rejections.clear();
         lockOnce.clear();
-        recordsPerCall.clear();
         requestBodies.clear();
         callsByRecord.clear();
         calls.set(0);
@@ -307,10 +305,6 @@ public final class FakeSalesforce {
         return limitsRequests.get();
     }
 
-    public List<Integer> recordsPerCall() {
-        return List.copyOf(recordsPerCall);
-    }
-
     /** The raw bodies of the data calls that reached the upsert, in arrival order. */
     public List<String> requestBodies() {
         return List.copyOf(requestBodies);
@@ -462,7 +456,6 @@ public final class FakeSalesforce {
                 return fault(fault, limitInfo);
             }
             requestBodies.add(request.getBodyAsString());
-            recordsPerCall.add(keys.size());
             String results = upsert(body, sobject, externalIdField);
             if (fault == CallFault.SLOW) {
                 pause(slowDelay);
