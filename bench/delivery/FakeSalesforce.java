@@ -28,6 +28,8 @@ import com.sun.net.httpserver.HttpServer;
  *                                                                    an instance_url that is this server
  *   PATCH /services/data/{v}/composite/sobjects/{SObject}/{Field}    sObject Collections upsert: after
  *                                                                    the latency, one success per record
+ *   GET   /services/data/{v}/limits                                  the org's DailyApiRequests (Paybridge
+ *                                                                    reads it while over its API budget)
  * and, for the benchmark:
  *   GET   /bench/stats    one line: tokens, calls, records, refused, first_request_ms (token or call),
  *                         last_call_ms, max_in_flight
@@ -71,7 +73,7 @@ public class FakeSalesforce {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/services/oauth2/token", fake::token);
-        server.createContext("/services/data/", fake::upsert);
+        server.createContext("/services/data/", fake::data);
         server.createContext("/bench/", fake::bench);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(
                 "fake Salesforce, since the last reset: " + fake.stats() + "; calls since the start: " + fake.apiUsage.get())));
@@ -104,6 +106,33 @@ public class FakeSalesforce {
         }
     }
 
+    private void data(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getPath().matches("/services/data/v\\d+\\.0/limits/?")) {
+            limits(exchange);
+        } else {
+            upsert(exchange);
+        }
+    }
+
+    /** The Limits resource: a call that counts, so it carries the usage header too. */
+    private void limits(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            if (!authorized(exchange)) {
+                refuse(exchange, 401, "INVALID_SESSION_ID", "Session expired or invalid");
+                return;
+            }
+            long used = apiUsage.incrementAndGet();
+            exchange.getResponseHeaders().set("Sforce-Limit-Info", "api-usage=" + used + "/" + apiLimit);
+            send(exchange, 200, "{\"DailyApiRequests\":{\"Max\":" + apiLimit + ",\"Remaining\":" + Math.max(0, apiLimit - used) + "}}");
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        return authorization != null && authorization.startsWith("Bearer ") && tokens.contains(authorization.substring(7));
+    }
+
     private void upsert(HttpExchange exchange) throws IOException {
         long arrived = System.nanoTime();
         firstRequestMillis.compareAndSet(0, System.currentTimeMillis());
@@ -120,8 +149,7 @@ public class FakeSalesforce {
                 refuse(exchange, 405, "METHOD_NOT_ALLOWED", "HTTP Method '" + exchange.getRequestMethod() + "' not allowed");
                 return;
             }
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.startsWith("Bearer ") || !tokens.contains(authorization.substring(7))) {
+            if (!authorized(exchange)) {
                 refuse(exchange, 401, "INVALID_SESSION_ID", "Session expired or invalid");
                 return;
             }
