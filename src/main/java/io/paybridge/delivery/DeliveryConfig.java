@@ -50,7 +50,10 @@ public interface DeliveryConfig {
     @Max(16)
     int workers();
 
-    /** Most events claimed at once. */
+    /**
+     * Most events claimed at once, oldest due first; the claim then adds the other due events of
+     * the objects it reached (at most as many again), so that a turn holds whole objects.
+     */
     @WithDefault("1000")
     @Min(1)
     @Max(10000)

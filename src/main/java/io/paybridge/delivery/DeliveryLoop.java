@@ -82,9 +82,13 @@ public class DeliveryLoop {
         listener.stop();
     }
 
-    /** A turn that cannot end the loop: whatever goes wrong, the next turn follows. */
+    /**
+     * A turn that cannot end or stop the loop: whatever goes wrong, the next turn follows, and no
+     * step (turn or rest) can last longer than its own deadline.
+     */
     private Uni<Integer> turnOrRest(int worker) {
         return turn(worker)
+                .ifNoItem().after(turnTimeout.plus(pollInterval)).failWith(() -> new TurnTimedOut(turnTimeout.plus(pollInterval)))
                 .onFailure().invoke(failure -> LOG.error("Delivery turn failed unexpectedly", failure))
                 .onFailure().recoverWithItem(0);
     }
@@ -123,7 +127,8 @@ public class DeliveryLoop {
     private Uni<Integer> rest(Uni<Void> wakeUp) {
         Duration untilDue = service.untilNextDue();
         Duration wait = untilDue.compareTo(pollInterval) < 0 ? untilDue : pollInterval;
-        if (wait.isZero()) {
+        if (wait.toMillis() < 1) {
+            // Timers take whole milliseconds: a shorter wait is no wait.
             return Uni.createFrom().item(0);
         }
         return wakeUp

@@ -3,20 +3,21 @@ package io.paybridge.delivery;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
-import io.paybridge.event.EventStatus;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.delivery.DeliveryRepository.WrittenRecord;
+import io.paybridge.event.EventStatus;
 import io.paybridge.routes.RecordWrite;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
@@ -121,14 +122,29 @@ class DeliveryRepositoryTest {
     }
 
     @Test
+    void aClaimTakesTheOtherDueEventsOfTheObjectsItReached() {
+        List<String> object = storeEvents(3, "po_whole_object");
+        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '2 minutes' WHERE event_id = '"
+                + object.get(0) + "'");
+        List<String> others = storeEventsOfDistinctObjects(2);
+        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '1 minute' WHERE event_id IN ('"
+                + String.join("', '", others) + "')");
+        List<String> notReached = storeEventsOfDistinctObjects(2);
+
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
+
+        assertThat(eventIds(claimed)).containsAll(object).containsAll(others).doesNotContainAnyElementsOf(notReached);
+    }
+
+    @Test
     void claimsDueEventsInOrderOfDueTimeThenObject() {
-        storeEvents(3);
+        List<String> earlier = storeEventsOfDistinctObjects(3);
         TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '1 minute'");
-        List<String> later = storeEvents(2);
+        List<String> later = storeEventsOfDistinctObjects(2);
 
         List<ClaimedEvent> first = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
 
-        assertThat(eventIds(first)).doesNotContainAnyElementsOf(later);
+        assertThat(eventIds(first)).containsExactlyInAnyOrderElementsOf(earlier).doesNotContainAnyElementsOf(later);
     }
 
     @Test
@@ -174,6 +190,30 @@ class DeliveryRepositoryTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("payout.paid"));
+            postSigned(body).statusCode(200);
+            ids.add(StripeFixtures.eventId(body));
+        }
+        return ids;
+    }
+
+    private static List<String> storeEventsOfDistinctObjects(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String payoutId = "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            postSigned(DeliveryTest.payout(payoutId, "usd", 100 + i)).statusCode(200);
+            ids.add("evt_" + payoutId);
+        }
+        return ids;
+    }
+
+    /** Events of one payout object. */
+    private static List<String> storeEvents(int count, String payoutId) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String eventId = "evt_" + payoutId + "_" + UUID.randomUUID().toString().substring(0, 8);
+            byte[] body = new String(DeliveryTest.payout(payoutId, "usd", 100 + i), StandardCharsets.UTF_8)
+                    .replace("\"evt_" + payoutId + "\"", "\"" + eventId + "\"")
+                    .getBytes(StandardCharsets.UTF_8);
             postSigned(body).statusCode(200);
             ids.add(StripeFixtures.eventId(body));
         }
