@@ -87,8 +87,10 @@ public class DeliveryLoop {
      * step (turn or rest) can last longer than its own deadline.
      */
     private Uni<Integer> turnOrRest(int worker) {
+        // Past the turn's own timeout and a full rest: only a defect gets here.
+        Duration deadline = turnTimeout.multipliedBy(2).plus(pollInterval);
         return turn(worker)
-                .ifNoItem().after(turnTimeout.plus(pollInterval)).failWith(() -> new TurnTimedOut(turnTimeout.plus(pollInterval)))
+                .ifNoItem().after(deadline).failWith(() -> new TurnTimedOut(deadline))
                 .onFailure().invoke(failure -> LOG.error("Delivery turn failed unexpectedly", failure))
                 .onFailure().recoverWithItem(0);
     }
