@@ -49,62 +49,13 @@ public class DeliveryRepository {
             RETURNING sobject, external_id, salesforce_id, route_watermarks, newest_created, newest_rank, newest_event_id
             """;
 
-    /**
-     * A turn's outcome as one statement (so one transaction): the records it held get their new
-     * state when Salesforce wrote them and are let go either way; the written records are linked to
-     * the events that went into them (true whatever became of the lease); the events get their
-     * status. Only records and events this lessee still holds are updated: a turn that lost its
-     * lease must not overwrite a newer outcome.
-     */
+    /** See V4__delivery_at_scale.sql for why settling and giving back are functions. */
     private static final String SETTLE = """
-            WITH records AS (
-                UPDATE salesforce_record r
-                   SET salesforce_id = coalesce(v.salesforce_id, r.salesforce_id),
-                       route_watermarks = CASE WHEN v.written THEN v.watermarks ELSE r.route_watermarks END,
-                       newest_created = CASE WHEN v.written THEN v.newest_created ELSE r.newest_created END,
-                       newest_rank = CASE WHEN v.written THEN v.newest_rank ELSE r.newest_rank END,
-                       newest_event_id = CASE WHEN v.written THEN v.newest_event_id ELSE r.newest_event_id END,
-                       lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
-                  FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::jsonb[], $6::bigint[],
-                              $7::int[], $8::text[])
-                       AS v(sobject, external_id, written, salesforce_id, watermarks, newest_created, newest_rank,
-                            newest_event_id)
-                 WHERE r.sobject = v.sobject AND r.external_id = v.external_id AND r.lease_owner = $15
-                RETURNING 1),
-            links AS (
-                INSERT INTO event_record (account, event_id, sobject, external_id_field, external_id, salesforce_id)
-                SELECT l.account, l.event_id, l.sobject, l.external_id_field, l.external_id, l.salesforce_id
-                  FROM unnest($9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-                       AS l(account, event_id, sobject, external_id_field, external_id, salesforce_id)
-                ON CONFLICT (account, event_id, sobject, external_id)
-                DO UPDATE SET salesforce_id = coalesce(EXCLUDED.salesforce_id, event_record.salesforce_id)
-                RETURNING 1),
-            events AS (
-                UPDATE stripe_event e
-                   SET status = v.status, attempts = v.attempts,
-                       next_attempt_at = now() + make_interval(secs => v.delay_seconds),
-                       last_error = CASE WHEN v.status = 'delivered' THEN NULL ELSE coalesce(v.last_error, e.last_error) END,
-                       lease_owner = NULL, lease_expires_at = NULL,
-                       done_at = CASE WHEN v.status IN ('delivered', 'skipped') THEN now() END, updated_at = now()
-                  FROM unnest($16::text[], $17::text[], $18::text[], $19::int[], $20::float8[], $21::text[])
-                       AS v(account, event_id, status, attempts, delay_seconds, last_error)
-                 WHERE e.account = v.account AND e.event_id = v.event_id AND e.lease_owner = $15
-                RETURNING 1)
-            SELECT (SELECT count(*) FROM records) AS records, (SELECT count(*) FROM links) AS links,
-                   (SELECT count(*) FROM events) AS events
+            SELECT * FROM settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+                                      $19, $20, $21)
             """;
 
-    /** What a turn that failed still holds, given back at once rather than after the lease. */
-    private static final String GIVE_BACK = """
-            WITH records AS (
-                UPDATE salesforce_record SET lease_owner = NULL, lease_expires_at = NULL
-                 WHERE lease_owner = $1
-                   AND (sobject, external_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-                RETURNING 1)
-            UPDATE stripe_event SET lease_owner = NULL, lease_expires_at = NULL
-             WHERE lease_owner = $1
-               AND (account, event_id) IN (SELECT * FROM unnest($4::text[], $5::text[]))
-            """;
+    private static final String GIVE_BACK = "SELECT * FROM give_back_turn($1, $2, $3, $4, $5)";
 
     private static final Comparator<EventRef> EVENT_ORDER = Comparator.comparing(EventRef::account)
             .thenComparing(EventRef::eventId);
@@ -146,9 +97,9 @@ public class DeliveryRepository {
                 .sorted(Comparator.comparing(SettledEvent::ref, EVENT_ORDER))
                 .toList();
         List<Object> parameters = new ArrayList<>(21);
+        parameters.add(lessee);
         parameters.addAll(recordColumns(records, written));
         parameters.addAll(linkColumns(written));
-        parameters.add(lessee);
         parameters.addAll(eventColumns(sortedEvents));
         return pool.preparedQuery(SETTLE)
                 .execute(Tuple.from(parameters))

@@ -52,7 +52,7 @@ class DeliveryRepositoryTest {
 
     @Test
     void twoReplicasClaimingAtOnceNeverGetTheSameEvent() {
-        List<String> ids = storeEvents(40);
+        List<String> ids = storeEventsOfDistinctObjects(40);
 
         Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, LEASE);
         Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, LEASE);
