@@ -409,14 +409,28 @@ public final class FakeSalesforce {
         }
     }
 
+    /** The org's usage: what a test set, or else this fake's own data calls. */
+    private int apiUsed() {
+        Integer used = apiUsed;
+        return used != null ? used : calls.get();
+    }
+
+    private boolean authorized(Request request) {
+        String authorization = request.getHeader("Authorization");
+        return authorization != null && validTokens.contains(authorization.replaceFirst("^Bearer ", ""));
+    }
+
+    private static ResponseDefinition sessionExpired(String limitInfo) {
+        return json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]", limitInfo);
+    }
+
     /** The Limits resource, in the shape of its DailyApiRequests entry; a call like any other. */
     private ResponseDefinition limits(Request request) {
         limitsRequests.incrementAndGet();
-        int used = apiUsed != null ? apiUsed : calls.get();
+        int used = apiUsed();
         String limitInfo = "api-usage=" + used + "/" + apiLimit;
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null || !validTokens.contains(authorization.replaceFirst("^Bearer ", ""))) {
-            return json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]", limitInfo);
+        if (!authorized(request)) {
+            return sessionExpired(limitInfo);
         }
         return json(200, String.format("""
                 {"DailyApiRequests":{"Max":%d,"Remaining":%d},"DailyBulkApiBatches":{"Max":15000,"Remaining":15000}}""",
@@ -425,11 +439,9 @@ public final class FakeSalesforce {
 
     private ResponseDefinition dataCall(Request request, String sobject, String externalIdField) {
         calls.incrementAndGet();
-        int used = apiUsed != null ? apiUsed : calls.get();
-        String limitInfo = "api-usage=" + used + "/" + apiLimit;
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null || !validTokens.contains(authorization.replaceFirst("^Bearer ", ""))) {
-            return json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]", limitInfo);
+        String limitInfo = "api-usage=" + apiUsed() + "/" + apiLimit;
+        if (!authorized(request)) {
+            return sessionExpired(limitInfo);
         }
         JsonNode body;
         try {
