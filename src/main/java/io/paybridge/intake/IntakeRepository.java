@@ -123,7 +123,7 @@ public class IntakeRepository {
         PendingEvent event;
         while (batch.size() < maxBatchSize && (event = queue.poll()) != null) {
             queued.decrementAndGet();
-            metrics.queued(now - event.queuedAt());
+            metrics.queued(Math.max(0, now - event.queuedAt()));
             // A request that has already been answered (timed out) is left for Stripe's retry.
             if (!event.abandoned()) {
                 batch.add(event);
