@@ -31,7 +31,8 @@ public class IntakeMetrics {
 
     private final MeterRegistry registry;
     private final Accounts accounts;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    /** By account, then outcome: two lookups of existing keys, where one of a joined key built a string per request. */
+    private final Map<String, Map<String, Counter>> requests = new ConcurrentHashMap<>();
     private final Timer ack;
     private final Timer queue;
     private final Timer commit;
@@ -92,7 +93,8 @@ public class IntakeMetrics {
     public void record(String account, String outcome, long startNanos) {
         ack.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         String label = accounts.find(account).isPresent() ? account : UNKNOWN_ACCOUNT;
-        requests.computeIfAbsent(label + '\n' + outcome, key -> Counter.builder("paybridge.webhook.requests")
+        requests.computeIfAbsent(label, key -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, key -> Counter.builder("paybridge.webhook.requests")
                         .description("Webhooks received, by account and outcome")
                         .tag("account", label)
                         .tag("outcome", outcome)
