@@ -1,6 +1,6 @@
 -- The ceiling: the same row the intake writes, one per transaction, straight into PostgreSQL.
 INSERT INTO stripe_event (account, event_id, type, api_version, livemode, connect_account,
                           object_id, object_type, object_status, created, payload)
-SELECT 'bench-ceiling', 'evt_' || gen_random_uuid(), 'invoice.paid', '2026-07-29.dahlia', false, NULL,
-       'in_1TQk5bR2hXk9LmQaHq2W8sKd', 'invoice', 'paid', now(), payload
+SELECT 'bench-ceiling', 'evt_' || gen_random_uuid(), 'invoice.payment_succeeded', '2026-07-29.dahlia', false, NULL,
+       'in_' || gen_random_uuid(), 'invoice', 'paid', now(), payload
   FROM bench_payload;

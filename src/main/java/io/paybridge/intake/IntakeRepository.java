@@ -47,6 +47,7 @@ public class IntakeRepository {
             """;
 
     private final Pool pool;
+    private final IntakeMetrics metrics;
     private final int maxBatchSize;
     private final int maxConcurrentBatches;
     private final int maxQueuedEvents;
@@ -55,11 +56,13 @@ public class IntakeRepository {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
 
-    public IntakeRepository(Pool pool, IntakeConfig config) {
+    public IntakeRepository(Pool pool, IntakeConfig config, IntakeMetrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
         this.maxBatchSize = config.maxBatchSize();
         this.maxConcurrentBatches = config.maxConcurrentBatches();
         this.maxQueuedEvents = config.maxQueuedEvents();
+        metrics.watchQueue(queued::get);
     }
 
     /**
@@ -104,7 +107,10 @@ public class IntakeRepository {
                 running.decrementAndGet();
                 continue;
             }
+            long started = System.nanoTime();
+            metrics.batchStarted(batch.size());
             Uni.createFrom().deferred(() -> insert(batch))
+                    .onTermination().invoke(() -> metrics.committed(System.nanoTime() - started))
                     .subscribe().with(
                             stored -> completeBatch(batch, stored),
                             failure -> failBatch(batch, failure));
@@ -113,9 +119,11 @@ public class IntakeRepository {
 
     private List<PendingEvent> nextBatch() {
         List<PendingEvent> batch = new ArrayList<>(Math.min(maxBatchSize, queued.get() + 1));
+        long now = System.nanoTime();
         PendingEvent event;
         while (batch.size() < maxBatchSize && (event = queue.poll()) != null) {
             queued.decrementAndGet();
+            metrics.queued(Math.max(0, now - event.queuedAt()));
             // A request that has already been answered (timed out) is left for Stripe's retry.
             if (!event.abandoned()) {
                 batch.add(event);
@@ -199,6 +207,7 @@ public class IntakeRepository {
         private final EventEnvelope envelope;
         private final byte[] body;
         private final UniEmitter<? super StoreOutcome> emitter;
+        private final long queuedAt = System.nanoTime();
         private volatile boolean abandoned;
 
         PendingEvent(String account, EventEnvelope envelope, byte[] body, UniEmitter<? super StoreOutcome> emitter) {
@@ -222,6 +231,10 @@ public class IntakeRepository {
 
         UniEmitter<? super StoreOutcome> emitter() {
             return emitter;
+        }
+
+        long queuedAt() {
+            return queuedAt;
         }
 
         EventKey key() {

@@ -48,8 +48,17 @@ public class IntakeService {
      * an {@link IntakeRejection} saying why.
      */
     public Uni<IntakeResult> receive(Account account, String signatureHeader, byte[] body) {
-        return Uni.createFrom().item(() -> authenticated(account, signatureHeader, body))
-                .chain(envelope -> store(account, envelope, body));
+        // Verifying is CPU work that ends at once, so it runs before any Uni is built: a refused
+        // request costs no pipeline, and an accepted one no extra stage (each stage of a Uni
+        // captures the context on subscription, a few percent of the event loop in the profile).
+        EventEnvelope envelope;
+        try {
+            envelope = authenticated(account, signatureHeader, body);
+        } catch (RuntimeException refused) {
+            // An IntakeRejection, or a fault of ours that the route answers without a 500.
+            return Uni.createFrom().failure(refused);
+        }
+        return store(account, envelope, body);
     }
 
     private EventEnvelope authenticated(Account account, String signatureHeader, byte[] body) {
@@ -63,8 +72,7 @@ public class IntakeService {
                 .ifNoItem().after(storeTimeout).failWith(() -> new StorageUnavailableException(
                         "no commit within " + storeTimeout.toMillis() + " ms"))
                 .onFailure(StorageUnavailableException.class).transform(failure -> unavailable(account, envelope, failure))
-                .map(outcome -> new IntakeResult(envelope, outcome))
-                .invoke(result -> logStored(account, result));
+                .map(outcome -> stored(account, envelope, outcome));
     }
 
     private static IntakeRejection unavailable(Account account, EventEnvelope envelope, Throwable failure) {
@@ -74,9 +82,8 @@ public class IntakeService {
                 "The event could not be stored right now; retry later", failure);
     }
 
-    private static void logStored(Account account, IntakeResult result) {
-        EventEnvelope envelope = result.envelope();
-        LOG.debugf("Event %s (%s) of account %s: %s", envelope.id(), envelope.type(), account.name(),
-                result.outcome().label());
+    private static IntakeResult stored(Account account, EventEnvelope envelope, StoreOutcome outcome) {
+        LOG.debugf("Event %s (%s) of account %s: %s", envelope.id(), envelope.type(), account.name(), outcome.label());
+        return new IntakeResult(envelope, outcome);
     }
 }

@@ -335,6 +335,28 @@ class WebhookTest {
     }
 
     @Test
+    void measuresTheGroupCommitOfAStoredWebhook() {
+        double batchesBefore = sample("paybridge_intake_batch_size_count");
+        double eventsBefore = sample("paybridge_intake_batch_size_sum");
+        double queuedBefore = sample("paybridge_intake_queue_seconds_count");
+        double commitsBefore = sample("paybridge_intake_commit_seconds_count");
+
+        postSigned(StripeFixtures.withUniqueId(StripeFixtures.bytes("invoice.paid"))).statusCode(200);
+
+        // Other tests' webhooks may share the insert, so "at least" rather than "exactly".
+        assertThat(sample("paybridge_intake_batch_size_count")).isGreaterThanOrEqualTo(batchesBefore + 1);
+        assertThat(sample("paybridge_intake_batch_size_sum")).isGreaterThanOrEqualTo(eventsBefore + 1);
+        assertThat(sample("paybridge_intake_queue_seconds_count")).isGreaterThanOrEqualTo(queuedBefore + 1);
+        assertThat(sample("paybridge_intake_commit_seconds_count")).isGreaterThanOrEqualTo(commitsBefore + 1);
+        assertThat(metrics()).contains(
+                "paybridge_intake_batch_size_bucket{le=",
+                "paybridge_intake_queue_seconds_bucket{le=",
+                "paybridge_intake_commit_seconds_bucket{le=",
+                "paybridge_intake_commit_seconds_max",
+                "paybridge_intake_queued_events ");
+    }
+
+    @Test
     void isReadyWhileTheDatabaseIsReachable() {
         given().baseUri(TestPorts.managementUrl()).when().get("health/ready").then()
                 .statusCode(200)
@@ -351,6 +373,16 @@ class WebhookTest {
 
     private double counter(String account, String outcome) {
         String prefix = "paybridge_webhook_requests_total{account=\"" + account + "\",outcome=\"" + outcome + "\"} ";
+        return metrics().lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).trim()))
+                .findFirst()
+                .orElse(0);
+    }
+
+    /** The value of an unlabelled series, 0 when it is not there yet. */
+    private double sample(String name) {
+        String prefix = name + " ";
         return metrics().lines()
                 .filter(line -> line.startsWith(prefix))
                 .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).trim()))
