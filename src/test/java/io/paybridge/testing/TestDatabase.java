@@ -7,11 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
-
-import org.eclipse.microprofile.config.ConfigProvider;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.quarkus.test.common.DevServicesContext;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.flywaydb.core.Flyway;
 
 /**
  * Reads what the application stored, over its own JDBC connection to the same PostgreSQL, so the
@@ -21,6 +22,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public final class TestDatabase implements QuarkusTestResourceLifecycleManager, DevServicesContext.ContextAware {
 
     private static volatile Map<String, String> devServices = Map.of();
+    private static final AtomicBoolean MIGRATED = new AtomicBoolean();
 
     @Override
     public void setIntegrationTestContext(DevServicesContext context) {
@@ -37,8 +39,24 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
     }
 
     public static Connection connect() throws SQLException {
+        migrateOnce();
         return DriverManager.getConnection(setting("quarkus.datasource.jdbc.url"),
                 setting("quarkus.datasource.username"), setting("quarkus.datasource.password"));
+    }
+
+    /**
+     * The schema exists before a test's first statement, even when that test runs before any
+     * application has started on a new database (a command test prepares rows before its launch).
+     * Flyway takes a lock, so this and the application's own migration at start cannot collide.
+     */
+    private static void migrateOnce() {
+        if (MIGRATED.compareAndSet(false, true)) {
+            Flyway.configure()
+                    .dataSource(setting("quarkus.datasource.jdbc.url"), setting("quarkus.datasource.username"),
+                            setting("quarkus.datasource.password"))
+                    .load()
+                    .migrate();
+        }
     }
 
     /** The database settings the application under test was given, for a second process of it. */

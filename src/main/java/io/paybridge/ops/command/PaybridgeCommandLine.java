@@ -24,7 +24,12 @@ public class PaybridgeCommandLine {
     }
 
     public int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine commandLine = new CommandLine(PaybridgeCommand.class, new BeanFactory());
+        return execute(new BeanFactory(), out, err, args);
+    }
+
+    /** The command line with commands from {@code factory}: CDI beans here, plain objects in unit tests. */
+    static int execute(CommandLine.IFactory factory, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = new CommandLine(PaybridgeCommand.class, factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
         return commandLine.execute(args);
