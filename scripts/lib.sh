@@ -16,8 +16,10 @@ docker_available() {
   [ -z "${PAYBRIDGE_NO_DOCKER:-}" ] && command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1
 }
 
-# With a Docker engine Quarkus Dev Services provides PostgreSQL; without one, a local cluster does.
+# With a Docker engine Quarkus Dev Services provides PostgreSQL; without one, a local cluster does,
+# with a database of the caller's: use_database paybridge (development) or paybridge_test (tests).
 use_database() {
+  export PAYBRIDGE_PG_DB=${1:-${PAYBRIDGE_PG_DB:-paybridge}}
   if [ -n "${QUARKUS_DATASOURCE_REACTIVE_URL:-}" ]; then
     return 0
   fi

@@ -24,7 +24,7 @@ final class FaultReport {
                 + "|---|---|---|---|---|---|---|---|\n", true);
     }
 
-    static void row(String scenario, long sent, long acknowledged, long stored, Settled settled, long duplicates,
+    static synchronized void row(String scenario, long sent, long acknowledged, long stored, Settled settled, long duplicates,
             Duration recovery, String notes) {
         String line = String.format("| %s | %,d | %,d | %,d | %,d + %,d | %d | %s | %s |%n", scenario, sent, acknowledged,
                 stored, settled.delivered(), settled.skipped(), duplicates, recovery == null ? "-" : String.format("%.2f s", recovery.toMillis() / 1000.0),

@@ -39,7 +39,6 @@ import io.paybridge.faults.SignedTraffic.Answer;
 import io.paybridge.faults.SignedTraffic.Send;
 import io.paybridge.faults.StoryEvents.StoryEvent;
 import io.paybridge.testing.FakeSalesforce;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +47,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The packaged application under the faults production brings, driven from outside as Stripe and
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @Tag("faults")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Execution(ExecutionMode.CONCURRENT)
 class FaultSuiteIT {
 
     static final List<String> ACCOUNTS = List.of("default", "acme", "globex");
@@ -74,38 +76,33 @@ class FaultSuiteIT {
     static final ExecutorService WORKERS = Executors.newCachedThreadPool(
             runnable -> Thread.ofPlatform().daemon().unstarted(runnable));
 
-    static ThrowawayPostgres postgres;
-    static FakeSalesforce salesforce;
+    /** Peers of each scenario's own: the suite runs beside the other integration tests (pom.xml). */
+    ThrowawayPostgres postgres;
+    FakeSalesforce salesforce;
     final List<PaybridgeProcess> processes = new ArrayList<>();
     final Random random = new Random(20261123);
 
     @BeforeAll
-    static void startPeers() {
-        postgres = new ThrowawayPostgres();
-        postgres.start();
-        salesforce = FakeSalesforce.start();
+    static void startReport() {
         FaultReport.start();
     }
 
-    @AfterAll
-    static void stopPeers() {
+    @BeforeEach
+    void startPeers() {
+        postgres = new ThrowawayPostgres();
+        postgres.start();
+        salesforce = FakeSalesforce.start();
+    }
+
+    @AfterEach
+    void stopApplicationsAndPeers() {
+        processes.forEach(PaybridgeProcess::close);
         if (salesforce != null) {
             salesforce.stop();
         }
         if (postgres != null) {
             postgres.close();
         }
-    }
-
-    @BeforeEach
-    void cleanSlate() {
-        postgres.clear();
-        salesforce.reset();
-    }
-
-    @AfterEach
-    void stopApplications() {
-        processes.forEach(PaybridgeProcess::close);
     }
 
     // --- 1 -----------------------------------------------------------------------------------------
@@ -604,7 +601,7 @@ class FaultSuiteIT {
         return process.start();
     }
 
-    private static Map<String, String> config() {
+    private Map<String, String> config() {
         Map<String, String> config = new TreeMap<>(Map.ofEntries(
                 Map.entry("quarkus.datasource.reactive.url", postgres.reactiveUrl()),
                 Map.entry("quarkus.datasource.jdbc.url", "jdbc:" + postgres.reactiveUrl()),

@@ -41,16 +41,6 @@ final class ThrowawayPostgres implements AutoCloseable {
         return DriverManager.getConnection("jdbc:" + reactiveUrl(), "paybridge", "paybridge");
     }
 
-    /** Empties the tables between scenarios; before the first application start, Flyway has made none yet. */
-    void clear() {
-        execute("""
-                DO $$ BEGIN
-                    IF to_regclass('stripe_event') IS NOT NULL THEN
-                        TRUNCATE stripe_event, salesforce_record, event_record;
-                    END IF;
-                END $$""");
-    }
-
     void execute(String sql) {
         try (Connection connection = connect(); var statement = connection.createStatement()) {
             statement.execute(sql);
