@@ -1,0 +1,74 @@
+package io.paybridge;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependencies between Paybridge's packages point one way (each package-info.java says what its
+ * package must never call). A new import that breaks a rule fails here, with the offending lines.
+ */
+class ArchitectureTest {
+
+    private static final String[] DATABASE = {"io.vertx.sqlclient..", "io.vertx.pgclient..", "io.vertx.mutiny.sqlclient..",
+            "io.vertx.mutiny.pgclient..", "org.hibernate..", "io.quarkus.hibernate..", "java.sql..", "javax.sql.."};
+
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.paybridge");
+    }
+
+    @Test
+    void intakeNeverReachesDeliveryOrSalesforce() {
+        noClasses().that().resideInAPackage("io.paybridge.intake..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.salesforce..",
+                        "io.paybridge.routes..")
+                .because("an event is acknowledged once stored, whatever Salesforce does")
+                .check(production);
+    }
+
+    @Test
+    void theSalesforceClientNeverReachesTheDatabase() {
+        noClasses().that().resideInAPackage("io.paybridge.salesforce..")
+                .should().dependOnClassesThat().resideInAnyPackage(DATABASE)
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.intake..")
+                .because("the client speaks HTTP to Salesforce; what to send and what it means for events is delivery's")
+                .check(production);
+    }
+
+    @Test
+    void mappingIsPure() {
+        noClasses().that().resideInAPackage("io.paybridge.routes..")
+                .should().dependOnClassesThat().resideInAnyPackage(DATABASE)
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.smallrye.mutiny..",
+                        "jakarta.ws.rs..", "org.eclipse.microprofile.rest.client..")
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.paybridge.intake..", "io.paybridge.delivery..",
+                        "io.paybridge.salesforce..", "io.paybridge.ops..")
+                .because("mapping turns an event into records and nothing else, so it is tested without any peer")
+                .check(production);
+    }
+
+    @Test
+    void operationsNeverCallSalesforce() {
+        noClasses().that().resideInAPackage("io.paybridge.ops..")
+                .should().dependOnClassesThat().resideInAPackage("io.paybridge.salesforce..")
+                .because("a replay or a backfill puts events back for delivery, which alone pushes to Salesforce")
+                .check(production);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching("io.paybridge.(*)..")
+                .should().beFreeOfCycles()
+                .check(production);
+    }
+}
