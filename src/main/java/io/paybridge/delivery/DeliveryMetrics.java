@@ -4,12 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
@@ -43,12 +45,15 @@ public class DeliveryMetrics {
     private final Pool pool;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final AtomicLong oldestPendingMillis = new AtomicLong();
-    private final Map<String, Counter> records = new ConcurrentHashMap<>();
+    private final Meter.MeterProvider<Counter> records;
     private final Timer lag;
     private volatile Instant lastTurnEnded = Instant.now();
 
     public DeliveryMetrics(MeterRegistry registry, Pool pool) {
         this.registry = registry;
+        this.records = Counter.builder("paybridge.salesforce.records")
+                .description("Records sent to Salesforce, by SObject and outcome")
+                .withRegistry(registry);
         this.pool = pool;
         for (EventStatus status : EventStatus.values()) {
             Gauge.builder("paybridge.events", counts.computeIfAbsent(status.value(), s -> new AtomicLong()), AtomicLong::get)
@@ -97,12 +102,8 @@ public class DeliveryMetrics {
     }
 
     void records(String sobject, Collection<RecordOutcome> outcomes) {
-        outcomes.forEach(outcome -> records.computeIfAbsent(sobject + '\n' + outcome.kind(), key -> Counter
-                        .builder("paybridge.salesforce.records")
-                        .description("Records sent to Salesforce, by SObject and outcome")
-                        .tag("sobject", sobject)
-                        .tag("outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT))
-                        .register(registry))
+        outcomes.forEach(outcome -> records
+                .withTags("sobject", sobject, "outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
                 .increment());
     }
 

@@ -1,13 +1,12 @@
 package io.paybridge.salesforce;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -25,12 +24,18 @@ public class SalesforceMetrics {
     private static final Pattern API_USAGE = Pattern.compile("api-usage=(\\d+)/(\\d+)");
 
     private final MeterRegistry registry;
-    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<String, Counter> tokens = new ConcurrentHashMap<>();
+    private final Meter.MeterProvider<Counter> requests;
+    private final Meter.MeterProvider<Counter> tokens;
     private final AtomicReference<Double> apiUsage = new AtomicReference<>(0.0);
 
     public SalesforceMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.requests = Counter.builder("paybridge.salesforce.requests")
+                .description("Salesforce data calls, by outcome")
+                .withRegistry(registry);
+        this.tokens = Counter.builder("paybridge.salesforce.token.requests")
+                .description("Salesforce token requests, by outcome")
+                .withRegistry(registry);
         Gauge.builder("paybridge.salesforce.api.usage.ratio", apiUsage, AtomicReference::get)
                 .description("Share of the org's daily API requests used, from Sforce-Limit-Info")
                 .register(registry);
@@ -41,21 +46,13 @@ public class SalesforceMetrics {
 
     /** Counts one data call by how it ended. */
     void request(String outcome) {
-        requests.computeIfAbsent(outcome, key -> Counter.builder("paybridge.salesforce.requests")
-                        .description("Salesforce data calls, by outcome")
-                        .tag("outcome", key)
-                        .register(registry))
-                .increment();
+        requests.withTag("outcome", outcome).increment();
     }
 
     /** Counts one token request by how it ended (success, or the OAuth error). */
     void token(String outcome) {
         String label = outcome.matches("[a-z_]{1,40}") ? outcome : "other";
-        tokens.computeIfAbsent(label, key -> Counter.builder("paybridge.salesforce.token.requests")
-                        .description("Salesforce token requests, by outcome")
-                        .tag("outcome", key)
-                        .register(registry))
-                .increment();
+        tokens.withTag("outcome", label).increment();
     }
 
     /** Reads {@code Sforce-Limit-Info: api-usage=N/M}, which Salesforce sends on every data answer. */
