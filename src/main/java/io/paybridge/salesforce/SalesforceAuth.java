@@ -5,11 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.salesforce.SalesforceException.Kind;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.jwt.util.KeyUtils;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
@@ -187,10 +185,9 @@ public class SalesforceAuth {
             throw new IllegalStateException("the Salesforce private key is PKCS#1; convert it to PKCS#8 with "
                     + "'openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.pk8.pem'");
         }
-        String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
         try {
-            return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return KeyUtils.decodePrivateKey(pem, SignatureAlgorithm.RS256);
+        } catch (GeneralSecurityException | RuntimeException e) {
             // The key's own bytes are never part of the message.
             throw new IllegalStateException("the Salesforce private key is not an RSA private key in PKCS#8 PEM", e);
         }
