@@ -31,14 +31,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import io.paybridge.faults.FaultReport.Settled;
 import io.paybridge.faults.SignedTraffic.Answer;
 import io.paybridge.faults.SignedTraffic.Send;
 import io.paybridge.faults.StoryEvents.StoryEvent;
 import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.StripeSigner;
+import io.quarkus.runtime.configuration.DurationConverter;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,8 +67,8 @@ class FaultSuiteIT {
     static final List<String> ACCOUNTS = List.of("default", "acme", "globex");
     static final List<String> SOBJECTS = List.of("Stripe_Invoice_Payment__c", "Stripe_Payment__c", "Stripe_Payout__c");
     /** How long Salesforce stays down in scenario 4 (the issue asks for 60 s). */
-    static final Duration SALESFORCE_OUTAGE = Duration.parse("PT" + System.getProperty("faults.salesforce-outage", "60s"));
-    static final Duration DATABASE_OUTAGE = Duration.parse("PT" + System.getProperty("faults.database-outage", "20s"));
+    static final Duration SALESFORCE_OUTAGE = DurationConverter.parseDuration(System.getProperty("faults.salesforce-outage", "60s"));
+    static final Duration DATABASE_OUTAGE = DurationConverter.parseDuration(System.getProperty("faults.database-outage", "20s"));
     static final Duration CIRCUIT_DELAY = Duration.ofSeconds(10);
     static final int CIRCUIT_VOLUME = 10;
     static final int QUICK_RETRIES = 2;
@@ -545,14 +546,7 @@ class FaultSuiteIT {
      */
     private static String signedRaw(int port, String path, byte[] signed, byte[] body, String secret, Instant at) throws Exception {
         long timestamp = at.getEpochSecond();
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-        byte[] signature = mac.doFinal(signed);
-        StringBuilder hex = new StringBuilder();
-        for (byte b : signature) {
-            hex.append(String.format("%02x", b));
-        }
+        String hex = StripeSigner.v1(secret, signed, timestamp);
         byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Stripe-Signature: t=" + timestamp + ",v1=" + hex + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
@@ -633,12 +627,9 @@ class FaultSuiteIT {
     }
 
     private static void awaitTrue(Duration timeout, BooleanSupplier condition) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("not reached within " + timeout);
-            }
-            pause(Duration.ofMillis(100));
-        }
+        Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(condition::getAsBoolean);
     }
 }

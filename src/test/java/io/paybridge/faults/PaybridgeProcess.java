@@ -8,12 +8,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
 
 /**
  * The packaged application as a process of its own (the jar {@code ./mvnw package} made, or the
@@ -150,17 +151,17 @@ final class PaybridgeProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see target/faults/");
-            }
-            if (readiness() == 200) {
-                return;
-            }
-            pause(Duration.ofMillis(100));
+        Awaitility.await(name + " ready; see target/faults/")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(100))
+                .until(this::ready);
+    }
+
+    private boolean ready() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting; see target/faults/");
         }
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; see target/faults/");
+        return readiness() == 200;
     }
 
     private void awaitExit() {
