@@ -71,7 +71,7 @@ export function lagGeometry(buckets, { width = WIDTH, height = HEIGHT } = {}) {
 /** Draws the stacked bars of stats (GET /admin/stats) into container, with a legend in words. */
 export function renderStatusChart(container, stats, windowLabel) {
   const geometry = stackGeometry(stats.buckets);
-  const withDate = stats.bucketSeconds >= 3600 && stats.buckets.length > 24;
+  const withDate = spansADay(stats);
   const totals = Object.fromEntries(STATUSES.map((status) => [status,
     stats.buckets.reduce((sum, bucket) => sum + (bucket.counts[status] ?? 0), 0)]));
   const description = `Events by status, ${windowLabel}: `
@@ -90,7 +90,7 @@ export function renderStatusChart(container, stats, windowLabel) {
 /** Draws the mean delivery lag per bucket (receipt to delivery) into container. */
 export function renderLagChart(container, stats) {
   const geometry = lagGeometry(stats.buckets);
-  const withDate = stats.bucketSeconds >= 3600 && stats.buckets.length > 24;
+  const withDate = spansADay(stats);
   const worst = Math.max(0, ...stats.buckets.map((bucket) => bucket.maxLagSeconds ?? 0));
   const caption = geometry.points.length === 0
     ? 'Delivery lag: no deliveries in this window.'
@@ -103,6 +103,11 @@ export function renderLagChart(container, stats) {
     ...geometry.points.map((point) => svg('circle', { class: 'lag-point', cx: point.x.toFixed(1), cy: point.y.toFixed(1), r: 3 },
       svg('title', {}, `${formatUtc(point.start)}: ${formatDuration(point.value)}`))));
   replaceChildren(container, el('p', { class: 'chart-caption' }, caption), chart);
+}
+
+/** Axis labels carry the date once the window is a day or longer: both ends would read alike. */
+function spansADay(stats) {
+  return Date.parse(stats.until) - Date.parse(stats.since) >= 86400 * 1000;
 }
 
 function axes(plot, yMax, stats, withDate, formatY = String) {

@@ -12,13 +12,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -74,7 +74,18 @@ final class Browser implements AutoCloseable {
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1280, 800));
+        viewport(1280, 800, false);
+    }
+
+    /** The page's viewport exactly, as a laptop screen or a phone (whose window chrome the window size would include). */
+    void viewport(int width, int height, boolean mobile) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+                "width", width, "height", height, "deviceScaleFactor", 1, "mobile", mobile));
+    }
+
+    /** Scrolls the element to the top of the viewport, as before a screenshot of it. */
+    void scrollTo(String css) {
+        script("arguments[0].scrollIntoView({block: 'start'})", find(css));
     }
 
     void open(String url) {

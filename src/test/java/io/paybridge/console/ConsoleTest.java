@@ -272,6 +272,7 @@ class ConsoleTest {
             assertThat(browser.find(row + " .status").getText()).isEqualTo("dead");
             assertThat(browser.find(row + " .status").getAttribute("class")).contains("status-dead");
             assertThat(browser.find(row + " td.last-error").getText()).contains("INVALID_FIELD");
+            browser.scrollTo("#events-view");
             browser.screenshot("dead-events");
 
             browser.click(row + " a.event-link");
@@ -284,6 +285,7 @@ class ConsoleTest {
             assertThat(browser.find("#event-payload").isDisplayed()).as("the payload starts collapsed").isFalse();
             browser.click("#payload-details summary");
             browser.textAppears("#event-payload", "\"id\": \"" + eventId + "\"");
+            browser.scrollTo("#event-view");
             browser.screenshot("event");
 
             salesforce.acceptRecord(PAYOUT, payout);
@@ -318,6 +320,7 @@ class ConsoleTest {
         browser.click("#apply-filters");
         browser.textAppears("#events-caption", "account=" + account);
         browser.visible("#events-body tr[data-id='evt_page_000']");
+        browser.script("window.scrollTo(0, 0)");
         browser.screenshot("overview");
 
         List<String> seen = new ArrayList<>(ids());
@@ -364,6 +367,7 @@ class ConsoleTest {
         assertThat(rows.get(0).findElement(org.openqa.selenium.By.cssSelector("td.last-error")).getText()).contains("<b>not markup</b>");
         assertThat(browser.findAll("#events-body td.last-error b")).isEmpty();
         assertThat(browser.find("#page-next").isEnabled()).isFalse();
+        browser.scrollTo("#events-view");
         browser.screenshot("filtered");
 
         // A replay of a selection or of the filter starts with a dry run; cancelled, it changes nothing.
@@ -380,14 +384,16 @@ class ConsoleTest {
         browser.click("#replay-filter");
         WebElement dryRun = browser.visible("#replay-panel .dry-run");
         assertThat(dryRun.getAttribute("data-matched")).isEqualTo("25");
-        assertThat(dryRun.getText()).contains("25 events match the filter (status=dead, type=invoice.*, since=1d)");
+        assertThat(dryRun.getText()).contains("25 events match the filter (account=" + account + ", status=dead, type=invoice.*, since=1d)");
         browser.click("#replay-panel button.quiet");
         assertThat(TestDatabase.statuses(account).values().stream().filter("dead"::equals).count()).isEqualTo(50);
 
         // Readable on a phone: nothing wider than the screen but the tables' own scroll areas.
-        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        browser.viewport(390, 844, true);
         browser.until(driver -> Boolean.TRUE.equals(browser.script(
                 "return document.documentElement.scrollWidth <= document.documentElement.clientWidth")));
+        browser.scrollTo("#events-view");
+        browser.screenshot("phone");
         browser.assertNoConsoleErrors();
     }
 
