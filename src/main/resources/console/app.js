@@ -454,7 +454,8 @@ async function replayFlow(panel, what, bodies, onReplayed) {
   const cancel = el('button', { type: 'button', class: 'quiet' }, 'Cancel');
   replaceChildren(panel,
     el('p', { class: 'dry-run', 'data-matched': matched },
-      `Dry run: ${events} match ${what}. Replaying puts them back to pending with their attempts reset; `
+      `Dry run: ${events} ${matched === 1 ? 'matches' : 'match'} ${what}. Replaying puts `
+      + `${matched === 1 ? 'it' : 'them'} back to pending with attempts reset; `
       + 'an event older than what Salesforce already shows ends skipped.'),
     el('div', { class: 'actions' }, confirm, cancel));
   cancel.addEventListener('click', () => closePanel(panel));

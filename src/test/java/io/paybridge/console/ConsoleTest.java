@@ -292,7 +292,7 @@ class ConsoleTest {
             browser.click("#replay-event");
             WebElement dryRun = browser.visible("#event-replay-panel .dry-run");
             assertThat(dryRun.getAttribute("data-matched")).isEqualTo("1");
-            assertThat(dryRun.getText()).contains("Dry run: 1 event match event " + eventId);
+            assertThat(dryRun.getText()).contains("Dry run: 1 event matches event " + eventId);
             assertThat(TestDatabase.delivery("default", eventId).orElseThrow().status()).as("a dry run changes nothing").isEqualTo("dead");
             browser.screenshot("replay-dry-run");
 
