@@ -114,6 +114,14 @@ class ConsoleTest {
                 "pending", 0L, "retrying", 0L, "delivered", 150L, "skipped", 50L, "dead", 50L));
         assertThat(lag).as("delivered events give a delivery lag").isTrue();
 
+        JsonNode everyAccount = admin().get("stats").then().statusCode(200).body("buckets", hasSize(24))
+                .extract().as(JsonNode.class);
+        long dead = 0;
+        for (JsonNode bucket : everyAccount.path("buckets")) {
+            dead += bucket.path("counts").path("dead").asLong();
+        }
+        assertThat(dead).as("every account's events, this test's among them").isGreaterThanOrEqualTo(50);
+
         admin().queryParam("account", account).queryParam("since", "2h").queryParam("bucket", "15m").get("stats")
                 .then().statusCode(200).body("bucketSeconds", equalTo(900)).body("buckets", hasSize(8));
         admin().queryParam("bucket", "1w").get("stats").then().statusCode(400)
