@@ -275,6 +275,7 @@ class ConsoleTest {
             browser = signedIn();
             browser.click("#saved-views a[data-view='Dead']");
             assertThat(browser.driver.getCurrentUrl()).endsWith("#/events?status=dead");
+            browser.textAppears("#events-caption", "status=dead");
             String row = "#events-body tr[data-id='" + eventId + "']";
             browser.visible(row);
             assertThat(browser.find(row + " .status").getText()).isEqualTo("dead");
