@@ -34,6 +34,7 @@ import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -396,6 +397,14 @@ class ConsoleTest {
         assertThat(dryRun.getText()).contains("25 events match the filter (account=" + account + ", status=dead, type=invoice.*, since=1d)");
         browser.click("#replay-panel button.quiet");
         assertThat(TestDatabase.statuses(account).values().stream().filter("dead"::equals).count()).isEqualTo(50);
+
+        // With the keyboard alone: the focus is visible, and a saved view is a link Enter follows.
+        browser.find("#filter-until").sendKeys(Keys.TAB);
+        assertThat(browser.script("return document.activeElement.id")).isEqualTo("filter-limit");
+        assertThat(browser.script("return getComputedStyle(document.activeElement).outlineStyle")).isEqualTo("solid");
+        browser.find("#saved-views a[data-view='Retrying']").sendKeys(Keys.ENTER);
+        browser.textAppears("#events-caption", "status=retrying");
+        assertThat(browser.find("#filter-account").getAttribute("value")).as("a saved view is its filters only").isEmpty();
 
         // Readable on a phone: nothing wider than the screen but the tables' own scroll areas.
         browser.viewport(390, 844, true);
