@@ -30,3 +30,21 @@ use_database() {
   "$(dirname "${BASH_SOURCE[0]}")/pg" start
   eval "$("$(dirname "${BASH_SOURCE[0]}")/pg" env)"
 }
+
+# The operator console's tests (src/test/java/io/paybridge/console) drive Debian's headless Chromium
+# through chromedriver. Installed here when missing, as root and quietly; otherwise say what is needed.
+ensure_chromium() {
+  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+    return
+  fi
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "Installing chromium and chromium-driver for the console tests..." >&2
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
+      return
+    fi
+  fi
+  echo "scripts/test: the console tests need /usr/bin/chromium and /usr/bin/chromedriver;" \
+    "install them with: apt-get install chromium chromium-driver (as root)" >&2
+  exit 1
+}

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The admin API, on the management interface only (port 9000, never routed by the Ingress):
- * {@code GET /admin/events}, {@code GET /admin/events/{account}/{id}} and {@code POST /admin/replay}.
+ * {@code GET /admin/events}, {@code GET /admin/events/{account}/{id}}, {@code POST /admin/replay} and
+ * {@code GET /admin/stats} (events by status over time, for the operator console).
  * Answers are JSON, times ISO-8601 UTC; errors are {@code {"error","message"}}.
  */
 @ApplicationScoped
@@ -33,13 +34,15 @@ public class AdminRoutes {
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final EventAdminService service;
+    private final EventStatsService stats;
     private final ObjectMapper json;
     /** Strict: a misspelt filter silently dropped would widen a replay. */
     private final ObjectReader replayReader;
     private final Optional<byte[]> token;
 
-    public AdminRoutes(EventAdminService service, ObjectMapper json, AdminConfig config) {
+    public AdminRoutes(EventAdminService service, EventStatsService stats, ObjectMapper json, AdminConfig config) {
         this.service = service;
+        this.stats = stats;
         this.json = json;
         this.replayReader = json.readerFor(ReplayRequest.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.token = config.token().filter(value -> !value.isBlank()).map(value -> value.getBytes(StandardCharsets.UTF_8));
@@ -52,6 +55,7 @@ public class AdminRoutes {
         router.get("/admin/events/:account/:id").handler(this::find);
         router.post("/admin/replay").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.post("/admin/replay").handler(this::replay);
+        router.get("/admin/stats").handler(this::stats);
         router.route("/admin/*").last().handler(this::notFound);
         router.route("/admin/*").failureHandler(this::routingFailed);
         LOG.infof("Admin API on the management interface%s", token.isPresent() ? " (bearer token required)" : "");
@@ -97,6 +101,14 @@ public class AdminRoutes {
                                 detail -> respond(ctx, 200, detail),
                                 () -> error(ctx, 404, "not_found", "no event " + id + " is stored for account " + account)),
                         failure -> failed(ctx, failure));
+    }
+
+    private void stats(RoutingContext ctx) {
+        answer(ctx, stats.stats(
+                ctx.queryParams().get("account"),
+                ctx.queryParams().get("since"),
+                ctx.queryParams().get("until"),
+                ctx.queryParams().get("bucket")));
     }
 
     private void replay(RoutingContext ctx) {
@@ -161,7 +173,7 @@ public class AdminRoutes {
             error(ctx, 405, "method_not_allowed", "the admin API takes GET and POST only");
             return;
         }
-        error(ctx, 404, "not_found", "no such admin resource; see GET /admin/events and POST /admin/replay");
+        error(ctx, 404, "not_found", "no such admin resource; see GET /admin/events, GET /admin/stats and POST /admin/replay");
     }
 
     private void respond(RoutingContext ctx, int status, Object body) {
