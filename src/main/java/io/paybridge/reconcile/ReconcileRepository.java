@@ -91,7 +91,12 @@ public class ReconcileRepository {
     public Uni<Optional<Instant>> lastFullListing(String account) {
         return pool.preparedQuery(ACCOUNT)
                 .execute(Tuple.of(account))
-                .map(rows -> Optional.ofNullable(rows.iterator().next().getOffsetDateTime(0)).map(OffsetDateTime::toInstant));
+                .map(ReconcileRepository::lastFullAt);
+    }
+
+    private static Optional<Instant> lastFullAt(RowSet<Row> rows) {
+        OffsetDateTime lastFull = rows.iterator().next().getOffsetDateTime(0);
+        return Optional.ofNullable(lastFull).map(OffsetDateTime::toInstant);
     }
 
     /**
