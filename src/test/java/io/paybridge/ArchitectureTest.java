@@ -66,6 +66,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void reconciliationNeverCallsDeliveryOrSalesforce() {
+        noClasses().that().resideInAPackage("io.paybridge.reconcile..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.salesforce..")
+                .because("a sweep stores what was missing; delivery takes it from there like any stored event")
+                .check(production);
+    }
+
+    @Test
     void packagesHaveNoCycles() {
         slices().matching("io.paybridge.(*)..")
                 .should().beFreeOfCycles()

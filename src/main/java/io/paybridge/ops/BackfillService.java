@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.stripe.StripeClient;
+import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Event;
 import com.stripe.model.StripeCollection;
@@ -29,6 +30,8 @@ import org.jboss.logging.Logger;
  * Lists an account's events from the Stripe Events API and stores those Paybridge never received,
  * through the same parser and insert as the webhook path, so a backfilled event is
  * indistinguishable from one that arrived. Events already stored are left alone whatever their state.
+ * The {@code backfill} command and the reconciliation sweep ({@code io.paybridge.reconcile}) both
+ * store through {@link #listAndStore}.
  */
 @ApplicationScoped
 public class BackfillService {
@@ -54,25 +57,75 @@ public class BackfillService {
     }
 
     /**
-     * Blocks until every page is stored; for commands, never for an event loop.
+     * {@code backfill}: every event created since {@code since}. Blocks until every page is stored;
+     * for commands and workers, never for an event loop.
      *
      * @throws StripeException when Stripe refuses or cannot be reached after stripe-java's retries
      */
     public BackfillResult backfill(Account account, Instant since) throws StripeException {
+        BackfillResult total = listAndStore(account, EventListing.all(since), RateLimitBackoff.NONE, () -> {
+        });
+        LOG.infof("Backfill of account %s since %s: listed=%d stored=%d present=%d",
+                account.name(), since, total.listed(), total.stored(), total.present());
+        return total;
+    }
+
+    /**
+     * The one storing entry point of {@code backfill} and of the reconciliation sweep: lists the
+     * events of {@code listing} page by page and stores, page by page, those Paybridge does not
+     * have. A failure after some pages leaves those pages stored; listing again is harmless.
+     *
+     * @param backoff   what to do when Stripe answers 429 (stripe-java does not retry it)
+     * @param afterPage called after each page is stored (the sweep renews its lease there)
+     * @throws StripeException when Stripe refuses or cannot be reached after the retries
+     */
+    public BackfillResult listAndStore(Account account, EventListing listing, RateLimitBackoff backoff, Runnable afterPage)
+            throws StripeException {
         StripeClient stripe = client(account);
         BackfillResult total = BackfillResult.NONE;
         String startingAfter = null;
         boolean more = true;
         while (more) {
-            StripeCollection<Event> page = stripe.v1().events().list(pageParams(since, startingAfter));
+            StripeCollection<Event> page = listEventsPaced(stripe, listing, startingAfter, backoff);
             List<byte[]> events = rawEvents(page);
             total = total.plus(store(account, events));
+            afterPage.run();
             more = Boolean.TRUE.equals(page.getHasMore()) && !page.getData().isEmpty();
             startingAfter = more ? page.getData().get(page.getData().size() - 1).getId() : null;
         }
-        LOG.infof("Backfill of account %s since %s: listed=%d stored=%d present=%d",
-                account.name(), since, total.listed(), total.stored(), total.present());
         return total;
+    }
+
+    private StripeCollection<Event> listEventsPaced(StripeClient stripe, EventListing listing, String startingAfter,
+            RateLimitBackoff backoff) throws StripeException {
+        for (int retry = 0; ; retry++) {
+            try {
+                return listEvents(stripe, listing, startingAfter);
+            } catch (RateLimitException limited) {
+                if (retry >= backoff.retries()) {
+                    throw limited;
+                }
+                pause(backoff.delay(retry));
+            }
+        }
+    }
+
+    /**
+     * One call of the Stripe Events API, {@code GET /v1/events}: the single place where Paybridge
+     * lists events, and so where a count of Stripe calls belongs.
+     */
+    StripeCollection<Event> listEvents(StripeClient stripe, EventListing listing, String startingAfter)
+            throws StripeException {
+        return stripe.v1().events().list(pageParams(listing, startingAfter));
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting out Stripe's rate limit", e);
+        }
     }
 
     private StripeClient client(Account account) {
@@ -86,10 +139,13 @@ public class BackfillService {
                 .build();
     }
 
-    private EventListParams pageParams(Instant since, String startingAfter) {
+    private EventListParams pageParams(EventListing listing, String startingAfter) {
         EventListParams.Builder params = EventListParams.builder()
-                .setCreated(EventListParams.Created.builder().setGte(since.getEpochSecond()).build())
+                .setCreated(EventListParams.Created.builder().setGte(listing.since().getEpochSecond()).build())
                 .setLimit((long) config.pageSize());
+        if (listing.failedDeliveriesOnly()) {
+            params.setDeliverySuccess(false);
+        }
         if (startingAfter != null) {
             params.setStartingAfter(startingAfter);
         }

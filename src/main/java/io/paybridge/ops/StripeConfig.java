@@ -8,7 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * The Stripe API, used by {@code backfill}: {@code paybridge.stripe.*}. API keys are per account,
+ * The Stripe API, used by {@code backfill} and the reconciliation sweep: {@code paybridge.stripe.*}. API keys are per account,
  * {@code paybridge.accounts.<name>.api-key}.
  */
 @ConfigMapping(prefix = "paybridge.stripe")
@@ -24,7 +24,11 @@ public interface StripeConfig {
     @Max(100)
     int pageSize();
 
-    /** Network retries stripe-java makes on connection errors, 409, 429 and 5xx, with its own backoff. */
+    /**
+     * Network retries stripe-java makes on connection errors, 409 and 5xx, with its own backoff. It
+     * retries a 429 only when Stripe says so ({@code Stripe-Should-Retry}); the sweep waits out the
+     * others itself ({@code paybridge.reconcile.rate-limit-*}).
+     */
     @WithDefault("3")
     @Min(0)
     @Max(10)

@@ -30,6 +30,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 
 import io.paybridge.faults.FaultReport.Settled;
@@ -37,6 +39,7 @@ import io.paybridge.faults.SignedTraffic.Answer;
 import io.paybridge.faults.SignedTraffic.Send;
 import io.paybridge.faults.StoryEvents.StoryEvent;
 import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeStripe;
 import io.paybridge.testing.StripeSigner;
 import io.quarkus.runtime.configuration.DurationConverter;
 import org.awaitility.Awaitility;
@@ -81,6 +84,7 @@ class FaultSuiteIT {
     ThrowawayPostgres postgres;
     FakeSalesforce salesforce;
     final List<PaybridgeProcess> processes = new ArrayList<>();
+    final List<AutoCloseable> peers = new ArrayList<>();
     final Random random = new Random(20261123);
 
     @BeforeAll
@@ -96,8 +100,11 @@ class FaultSuiteIT {
     }
 
     @AfterEach
-    void stopApplicationsAndPeers() {
+    void stopApplicationsAndPeers() throws Exception {
         processes.forEach(PaybridgeProcess::close);
+        for (AutoCloseable peer : peers) {
+            peer.close();
+        }
         if (salesforce != null) {
             salesforce.stop();
         }
@@ -336,6 +343,87 @@ class FaultSuiteIT {
                 stored().size(), settled, duplicates(), null,
                 String.format("%d hostile requests, all 4xx (%s); good traffic all 200; peak RSS %d MiB", refusals.size(),
                         summary(refusals), peakMiB));
+    }
+
+    // --- 7 -----------------------------------------------------------------------------------------
+
+    /**
+     * Paybridge was down past Stripe's retries: some events were never POSTed to it, Stripe only lists
+     * them in its Events API (deliveries failed). The sweep, every few seconds here, finds them (the
+     * first sweep by a full listing, later ones by the cheap failed-delivery listing) and they end in
+     * Salesforce beside the ones that came by webhook.
+     */
+    @Test
+    @Order(7)
+    void eventsStripeCouldNotDeliverAreFoundByTheSweepAndDelivered() {
+        FakeStripe.Owned ownStripe = FakeStripe.startOwn();
+        closeAfter(ownStripe);
+        FakeStripe stripeApi = ownStripe.fake();
+        List<StoryEvent> events = recent(StoryEvents.generate(4, 2, List.of("acme")));
+        List<StoryEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, random);
+        int third = shuffled.size() / 3;
+        List<StoryEvent> webhooked = shuffled.subList(0, third);
+        List<StoryEvent> missedBeforeStart = shuffled.subList(third, 2 * third);
+        List<StoryEvent> missedLater = shuffled.subList(2 * third, shuffled.size());
+        stripeApi.holdsDelivered(bodies(webhooked));
+        stripeApi.holds(bodies(missedBeforeStart));
+        Map<String, String> reconciling = new TreeMap<>(config());
+        reconciling.put("paybridge.accounts.acme.api-key", FakeStripe.API_KEY);
+        reconciling.put("paybridge.stripe.api-base", stripeApi.url());
+        reconciling.put("paybridge.stripe.page-size", "25");
+        reconciling.put("paybridge.reconcile.every", "3s");
+        PaybridgeProcess app = application("reconcile", reconciling);
+        SignedTraffic stripe = new SignedTraffic();
+        Instant start = Instant.now();
+
+        stripe.send(() -> app, sends(webhooked, 1), 16);
+        awaitDone(webhooked.size() + missedBeforeStart.size(), Duration.ofSeconds(120));
+        int callsBeforeLater = stripeApi.listRequests().size();
+        stripeApi.holds(bodies(missedLater));
+        awaitDone(events.size(), Duration.ofSeconds(120));
+        Duration recovered = Duration.between(start, Instant.now());
+
+        assertThat(stripe.statusCounts()).containsOnlyKeys(200);
+        List<Map<String, String>> later = stripeApi.listRequests().subList(callsBeforeLater, stripeApi.listRequests().size());
+        assertThat(later).as("later sweeps start with the failed-delivery listing")
+                .anyMatch(call -> "false".equals(call.get("delivery_success")));
+        // At least the missed ones: a sweep may also store a webhook's event just before it arrives (then "duplicate").
+        Matcher storedBySweep = Pattern.compile("paybridge_reconcile_events_total\\{account=\"acme\",outcome=\"stored\"} (\\S+)")
+                .matcher(app.metrics());
+        assertThat(storedBySweep.find()).isTrue();
+        assertThat(Double.parseDouble(storedBySweep.group(1))).isGreaterThanOrEqualTo(missedBeforeStart.size() + missedLater.size());
+        Settled settled = auditAfterDelivery(stripe, events);
+        assertThat(stored()).hasSize(events.size());
+        FaultReport.row("7. events Stripe never delivered", stripe.answers().size(), stripe.acknowledged().size(),
+                stored().size(), settled, duplicates(), recovered,
+                String.format("%d by webhook, %d missed before the start and %d while running, all found by the sweep "
+                        + "(every 3 s); %d Events API calls", webhooked.size(), missedBeforeStart.size(), missedLater.size(),
+                        stripeApi.listRequests().size()));
+    }
+
+    /**
+     * The events moved to the last hours, keeping their order (a hundredth of their spacing), so that
+     * they fall in the sweep's 72 h window as events Stripe still lists.
+     */
+    private static List<StoryEvent> recent(List<StoryEvent> events) {
+        long newest = events.stream().mapToLong(StoryEvent::created).max().orElseThrow();
+        long end = Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond();
+        return events.stream().map(event -> {
+            long created = end - (newest - event.created()) / 100;
+            try {
+                com.fasterxml.jackson.databind.node.ObjectNode body =
+                        (com.fasterxml.jackson.databind.node.ObjectNode) StoryEvents.JSON.readTree(event.body());
+                body.put("created", created);
+                return new StoryEvent(event.account(), event.eventId(), StoryEvents.JSON.writeValueAsBytes(body), created);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+    }
+
+    private static List<byte[]> bodies(List<StoryEvent> events) {
+        return events.stream().map(StoryEvent::body).toList();
     }
 
     // --- the audit ------------------------------------------------------------------------------
@@ -589,8 +677,16 @@ class FaultSuiteIT {
 
     // --- the application ------------------------------------------------------------------------
 
+    private void closeAfter(AutoCloseable peer) {
+        peers.add(peer);
+    }
+
     private PaybridgeProcess application(String name) {
-        PaybridgeProcess process = new PaybridgeProcess(name, config());
+        return application(name, config());
+    }
+
+    private PaybridgeProcess application(String name, Map<String, String> config) {
+        PaybridgeProcess process = new PaybridgeProcess(name, config);
         processes.add(process);
         return process.start();
     }

@@ -33,8 +33,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
  * The Stripe Events API at the HTTP level ({@code GET /v1/events}): newest first, {@code created[gte]},
- * {@code limit} and {@code starting_after} pagination, {@code has_more}, and Stripe's error shape
- * for a wrong API key.
+ * {@code delivery_success}, {@code limit} and {@code starting_after} pagination, {@code has_more}, and
+ * Stripe's error shape for a wrong API key, a rate limit (429) and an outage (500).
  */
 public final class FakeStripe {
 
@@ -48,6 +48,11 @@ public final class FakeStripe {
     private final String url;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
     private final List<Map<String, String>> listRequests = new CopyOnWriteArrayList<>();
+    /** Ids of held events whose webhooks Stripe delivered ({@code delivery_success=true}). */
+    private final java.util.Set<String> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Statuses the next list calls are answered with, one each, before the real answers resume. */
+    private final java.util.Queue<Integer> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile int latencyMillis;
 
     private FakeStripe(String url) {
         this.url = url;
@@ -63,20 +68,42 @@ public final class FakeStripe {
         synchronized (FakeStripe.class) {
             String url = System.getProperty(SHARED_URL);
             if (url == null) {
-                FakeStripe owner = new FakeStripe(null);
-                WireMockServer server = new WireMockServer(wireMockConfig()
-                        .dynamicPort()
-                        .bindAddress("127.0.0.1")
-                        .disableRequestJournal()
-                        .extensions(new Behaviour(owner)));
-                server.start();
-                server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+                WireMockServer server = server();
                 Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
                 url = "http://127.0.0.1:" + server.port();
                 System.setProperty(SHARED_URL, url);
             }
             return new FakeStripe(url);
         }
+    }
+
+    /**
+     * A fake of the caller's own, for a test beside others that use the shared one (the fault suite
+     * runs beside the integration tests); stop it with the returned handle's server.
+     */
+    public static Owned startOwn() {
+        WireMockServer server = server();
+        return new Owned(new FakeStripe("http://127.0.0.1:" + server.port()), server);
+    }
+
+    /** A fake started by {@link #startOwn()}. */
+    public record Owned(FakeStripe fake, WireMockServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.stop();
+        }
+    }
+
+    private static WireMockServer server() {
+        FakeStripe owner = new FakeStripe(null);
+        WireMockServer server = new WireMockServer(wireMockConfig()
+                .dynamicPort()
+                .bindAddress("127.0.0.1")
+                .disableRequestJournal()
+                .extensions(new Behaviour(owner)));
+        server.start();
+        server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+        return server;
     }
 
     public String url() {
@@ -92,6 +119,27 @@ public final class FakeStripe {
         ArrayNode array = JSON.createArrayNode();
         bodies.forEach(body -> array.add(tree(body)));
         control("POST", "/__fake/events", array.toString());
+    }
+
+    /**
+     * Adds events whose webhooks Stripe delivered: listed without a filter and with
+     * {@code delivery_success=true}, not with {@code delivery_success=false}. Events added by
+     * {@link #holds} are the ones whose deliveries failed.
+     */
+    public void holdsDelivered(List<byte[]> bodies) {
+        ArrayNode array = JSON.createArrayNode();
+        bodies.forEach(body -> array.add(tree(body)));
+        control("POST", "/__fake/delivered", array.toString());
+    }
+
+    /** The next {@code count} list calls are answered {@code status} (429 or 500) with Stripe's error body. */
+    public void failNext(int count, int status) {
+        control("POST", "/__fake/fail", "{\"count\":" + count + ",\"status\":" + status + "}");
+    }
+
+    /** Every list call is answered after {@code delay}. */
+    public void latency(java.time.Duration delay) {
+        control("POST", "/__fake/latency", "{\"millis\":" + delay.toMillis() + "}");
     }
 
     /** The query parameters of every list call, in order. */
@@ -127,10 +175,31 @@ public final class FakeStripe {
             case "/__fake/reset" -> {
                 events.clear();
                 listRequests.clear();
+                delivered.clear();
+                failures.clear();
+                latencyMillis = 0;
                 return answer(200, "{}");
             }
             case "/__fake/events" -> {
                 tree(request.getBody()).forEach(events::add);
+                return answer(200, "{}");
+            }
+            case "/__fake/delivered" -> {
+                tree(request.getBody()).forEach(event -> {
+                    delivered.add(event.path("id").asText());
+                    events.add(event);
+                });
+                return answer(200, "{}");
+            }
+            case "/__fake/fail" -> {
+                JsonNode failure = tree(request.getBody());
+                for (int i = 0; i < failure.path("count").asInt(); i++) {
+                    failures.add(failure.path("status").asInt());
+                }
+                return answer(200, "{}");
+            }
+            case "/__fake/latency" -> {
+                latencyMillis = tree(request.getBody()).path("millis").asInt();
                 return answer(200, "{}");
             }
             case "/__fake/requests" -> {
@@ -153,17 +222,28 @@ public final class FakeStripe {
                     {"error":{"message":"Invalid API Key provided: sk_test_****************0000","type":"invalid_request_error"}}""");
         }
         Map<String, String> query = new java.util.TreeMap<>();
-        for (String name : List.of("created[gte]", "limit", "starting_after")) {
+        for (String name : List.of("created[gte]", "delivery_success", "limit", "starting_after")) {
             QueryParameter parameter = request.queryParameter(name);
             if (parameter.isPresent()) {
                 query.put(name, parameter.firstValue());
             }
         }
         listRequests.add(query);
+        Integer failure = failures.poll();
+        if (failure != null) {
+            return delayed(failure == 429
+                    ? answer(429, """
+                            {"error":{"code":"rate_limit","message":"Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.","type":"invalid_request_error"}}""")
+                    : answer(failure, """
+                            {"error":{"message":"An unknown error occurred.","type":"api_error"}}"""));
+        }
+        String deliverySuccess = query.get("delivery_success");
         long gte = Long.parseLong(query.getOrDefault("created[gte]", "0"));
         int limit = Integer.parseInt(query.getOrDefault("limit", "10"));
         List<JsonNode> matching = new ArrayList<>(events.stream()
                 .filter(event -> event.path("created").asLong() >= gte)
+                .filter(event -> deliverySuccess == null
+                        || Boolean.parseBoolean(deliverySuccess) == delivered.contains(event.path("id").asText()))
                 .sorted(Comparator.comparingLong((JsonNode event) -> event.path("created").asLong())
                         .thenComparing(event -> event.path("id").asText()).reversed())
                 .toList());
@@ -183,10 +263,16 @@ public final class FakeStripe {
         page.put("has_more", matching.size() > limit);
         page.put("url", "/v1/events");
         try {
-            return answer(200, JSON.writeValueAsString(page));
+            return delayed(answer(200, JSON.writeValueAsString(page)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private ResponseDefinition delayed(ResponseDefinition response) {
+        int millis = latencyMillis;
+        return millis == 0 ? response
+                : com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(response).withFixedDelay(millis).build();
     }
 
     private static JsonNode tree(byte[] body) {

@@ -1,0 +1,67 @@
+package io.paybridge.reconcile;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+/**
+ * The reconciliation sweep: {@code paybridge.reconcile.*}. Once every {@link #every()} for the whole
+ * deployment, every account with an API key is compared with the Stripe Events API, and the events
+ * Paybridge never received are stored as {@code backfill} stores them.
+ */
+@ConfigMapping(prefix = "paybridge.reconcile")
+public interface ReconcileConfig {
+
+    /**
+     * How often the deployment sweeps, however many replicas run (one sweeps, the others skip).
+     * {@code 0} turns the scheduled sweep off ({@code POST /admin/reconcile} still runs one).
+     */
+    @WithDefault("1h")
+    @DurationMin(seconds = 0)
+    Duration every();
+
+    /**
+     * How far back each sweep looks. Stripe keeps events 30 days, so at most that (checked at start).
+     * Longer than Stripe's three days of webhook retries, so that an event Stripe gave up on is
+     * found however late.
+     */
+    @WithDefault("72h")
+    @DurationMin(seconds = 1)
+    @DurationMax(days = 30)
+    Duration window();
+
+    /**
+     * How often an account's events are listed in full, rather than only those whose webhook
+     * deliveries failed ({@code delivery_success=false}). A full listing finds what a webhook never
+     * attempted (an endpoint disabled for a while, a type it is not subscribed to); it starts where
+     * the previous full listing started (less ten minutes), not at the window's start, so its cost
+     * follows the events created since. A failed-delivery listing that finds a missing event also
+     * triggers one.
+     */
+    @WithDefault("24h")
+    @DurationMin(seconds = 0)
+    Duration fullEvery();
+
+    /**
+     * How long a sweep holds the deployment's lease before another replica may take it over; renewed
+     * after every page, so it only runs out when the sweeping replica died or hangs.
+     */
+    @WithDefault("10m")
+    @DurationMin(seconds = 1)
+    Duration lease();
+
+    /** Retries of a page Stripe answered 429 (rate limited), within one sweep. After them the account's run ends {@code rate_limited} and the next sweep goes on. */
+    @WithDefault("3")
+    @Min(0)
+    @Max(10)
+    int rateLimitRetries();
+
+    /** Pause before the first such retry; it doubles for each further one. */
+    @WithDefault("2s")
+    Duration rateLimitBackoff();
+}
