@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * The numbers of each scenario, appended to {@code target/faults/results.md} as a Markdown table row
- * (the README's table is copied from it) and printed.
+ * (docs/fault-suite.md's table is copied from it) and printed.
  */
 final class FaultReport {
 

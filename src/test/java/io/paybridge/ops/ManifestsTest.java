@@ -196,14 +196,15 @@ class ManifestsTest {
 
     @Test
     void theAlertsWatchMetricsTheApplicationExports() throws IOException {
-        String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        String metrics = doc("operations.md");
+        String runbooks = doc("runbooks.md");
         Set<String> alerts = new TreeSet<>();
         for (JsonNode group : object("PrometheusRule", "paybridge").at("/spec/groups")) {
             for (JsonNode rule : group.path("rules")) {
                 alerts.add(rule.path("alert").asText());
                 Matcher metric = Pattern.compile("paybridge_[a-z_]+").matcher(rule.path("expr").asText());
                 while (metric.find()) {
-                    assertThat(readme).as(metric.group() + " is documented").contains("`" + metric.group());
+                    assertThat(metrics).as(metric.group() + " is documented").contains("`" + metric.group());
                 }
                 assertThat(rule.at("/labels/severity").asText()).isIn("warning", "critical");
             }
@@ -211,13 +212,13 @@ class ManifestsTest {
         assertThat(alerts).contains("PaybridgeOldestPendingEventTooOld", "PaybridgeDeadEventsGrowing",
                 "PaybridgeSalesforceCircuitOpen", "PaybridgeSalesforceApiUsageHigh");
         for (String alert : alerts) {
-            assertThat(readme).as("a runbook for " + alert).contains("### " + alert);
+            assertThat(runbooks).as("a runbook for " + alert).contains("## " + alert + "\n");
         }
     }
 
     @Test
     void theDashboardShowsMetricsTheApplicationExports() throws IOException {
-        String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        String metrics = doc("operations.md");
         JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("grafana/paybridge-dashboard.json").toFile());
         assertThat(dashboard.path("panels")).isNotEmpty();
         for (JsonNode panel : dashboard.path("panels")) {
@@ -226,7 +227,7 @@ class ManifestsTest {
                 assertThat(metric.find()).as(panel.path("title").asText()).isTrue();
                 do {
                     String name = metric.group().replaceFirst("_(bucket|count|sum)$", "");
-                    assertThat(readme).as(name + " is documented").contains("`" + name);
+                    assertThat(metrics).as(name + " is documented").contains("`" + name);
                 } while (metric.find());
             }
         }
@@ -234,11 +235,15 @@ class ManifestsTest {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    /** The README's configuration table as patterns of environment variable names. */
+    private static String doc(String page) throws IOException {
+        return Files.readString(ROOT.resolve("docs").resolve(page), StandardCharsets.UTF_8);
+    }
+
+    /** docs/configuration.md's table as patterns of environment variable names. */
     private static List<Pattern> documentedProperties() throws IOException {
         List<Pattern> patterns = new ArrayList<>();
         Matcher row = Pattern.compile("(?m)^\\| `((?:paybridge|quarkus)\\.[^`]+)`")
-                .matcher(Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8));
+                .matcher(doc("configuration.md"));
         while (row.find()) {
             String env = row.group(1).toUpperCase().replace('.', '_').replace('-', '_');
             patterns.add(Pattern.compile(Pattern.quote(env).replace("<NAME>", "\\E[A-Z0-9]+\\Q")));
