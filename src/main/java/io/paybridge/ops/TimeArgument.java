@@ -1,14 +1,14 @@
 package io.paybridge.ops;
 
 import java.time.DateTimeException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import io.quarkus.runtime.configuration.DurationConverter;
 
 /**
  * A point in time as operators type it: an ISO-8601 instant ({@code 2026-11-20T08:00:00Z}), a date
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class TimeArgument {
 
-    private static final Pattern AGE = Pattern.compile("(\\d{1,9})([smhd])");
+    private static final Pattern AGE = Pattern.compile("\\d{1,9}[smhdSMHD]|[pP]\\S+");
 
     private TimeArgument() {
     }
@@ -26,25 +26,18 @@ public final class TimeArgument {
      */
     public static Instant parse(String name, String text, Instant now) {
         String value = text.trim();
-        Matcher age = AGE.matcher(value.toLowerCase(Locale.ROOT));
         try {
-            if (age.matches()) {
-                long amount = Long.parseLong(age.group(1));
-                return now.minus(switch (age.group(2)) {
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    case "h" -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                });
-            }
-            if (value.startsWith("P") || value.startsWith("p")) {
-                return now.minus(Duration.parse(value));
+            if (AGE.matcher(value).matches()) {
+                // The duration syntax of Quarkus configuration: 72h, 30m, 7d, PT2H.
+                String duration = value.startsWith("p") || value.startsWith("P")
+                        ? value.toUpperCase(Locale.ROOT) : value.toLowerCase(Locale.ROOT);
+                return now.minus(DurationConverter.parseDuration(duration));
             }
             if (value.length() == 10) {
                 return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
             }
             return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException | IllegalArgumentException e) {
             throw new InvalidRequestException(name + " must be an ISO-8601 time such as 2026-11-20T08:00:00Z, "
                     + "a date such as 2026-11-20, or an age such as 72h, 30m or 7d; got '" + abbreviate(value) + "'");
         }
