@@ -115,21 +115,27 @@ public class ThinEventFetcher {
      * @throws IOException when the thin event or the object is not JSON
      */
     static JsonNode asSnapshot(ClaimedEvent event, JsonNode object) throws IOException {
-        JsonNode thin = JSON.readTree(event.payload());
+        return asSnapshot(event.eventId(), event.type(), event.created(), event.context(), event.payload(), object);
+    }
+
+    /** See {@link #asSnapshot(ClaimedEvent, JsonNode)}; for operators' views of a stored thin event. */
+    public static JsonNode asSnapshot(String eventId, String type, java.time.Instant created, String context,
+            byte[] payload, JsonNode object) throws IOException {
+        JsonNode thin = JSON.readTree(payload);
         ObjectNode snapshot = JSON.createObjectNode();
-        snapshot.put("id", event.eventId());
+        snapshot.put("id", eventId);
         snapshot.put("object", "event");
-        snapshot.put("type", snapshotType(event.type()));
-        snapshot.put("created", event.created().getEpochSecond());
+        snapshot.put("type", snapshotType(type));
+        snapshot.put("created", created.getEpochSecond());
         snapshot.put("livemode", thin.path("livemode").asBoolean(false));
-        if (event.context() != null) {
-            snapshot.put("account", event.context());
+        if (context != null) {
+            snapshot.put("account", context);
         }
         snapshot.putObject("data").set("object", object);
         return snapshot;
     }
 
-    static JsonNode readObject(byte[] body) throws IOException {
+    public static JsonNode readObject(byte[] body) throws IOException {
         JsonNode object = JSON.readTree(body);
         if (object == null || !object.isObject()) {
             throw new IOException("Stripe answered something other than a JSON object");
