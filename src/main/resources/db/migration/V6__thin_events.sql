@@ -25,6 +25,12 @@ $$;
 -- Ordering keys keep milliseconds from now on: a thin event's "created" has them, and two changes of
 -- one object within a second must not tie. Watermarks written so far are in seconds; in milliseconds
 -- they keep their order against each other and against every event stored since.
+--
+-- During a rolling update, replicas of the previous version still run next to this schema. They
+-- cannot settle a turn any more (settle_turn changes its signature below), so they never write a
+-- watermark in seconds next to these or mark an event done under the old rule: their turns fail
+-- and give their claims back, and what they may have pushed meanwhile is pushed again, idempotently,
+-- by a replica of this version. Their intake keeps working (the new columns have defaults).
 UPDATE salesforce_record
    SET newest_created = newest_created * 1000
  WHERE newest_created IS NOT NULL;

@@ -28,9 +28,9 @@ public class StripeObjects {
     StripeObjects(StripeApi api, StripeMetrics metrics, StripeConfig config) {
         this.api = api;
         this.metrics = metrics;
-        // stripe-java's own timeouts bound connect and read; this bounds the whole call, a slow
-        // trickle of bytes included, with room for those to fire first.
-        this.timeout = config.fetchTimeout().multipliedBy(2);
+        // stripe-java's timeouts bound connect and read each; this bounds the whole call, a slow
+        // trickle of bytes included. The blocked thread is freed by stripe-java's own timeouts.
+        this.timeout = config.fetchTimeout();
     }
 
     /** The longest a fetch can take. */
@@ -66,7 +66,9 @@ public class StripeObjects {
         if (status == null || refused instanceof ApiConnectionException) {
             Outcome outcome = isTimeout(refused) ? Outcome.TIMEOUT : Outcome.CONNECTION_ERROR;
             metrics.request(Purpose.FETCH, outcome);
-            return StripeFetch.retry("Stripe " + outcome.label().replace('_', ' ') + ": " + refused.getMessage());
+            // stripe-java's message around the cause is a paragraph of advice; the cause says what happened.
+            Throwable cause = refused.getCause() == null ? refused : refused.getCause();
+            return StripeFetch.retry("Stripe " + outcome.label().replace('_', ' ') + ": " + cause.getMessage());
         }
         if (status == 429) {
             metrics.request(Purpose.FETCH, Outcome.RATE_LIMITED);
