@@ -140,11 +140,23 @@ public class DeliveryService {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        if (!ThinEventFetcher.anyThin(events)) {
+        List<ClaimedEvent> toFetch = routedThinEvents(events);
+        if (toFetch.isEmpty()) {
             return mapAndPush(turn, events, ThinEventFetcher.Fetches.NONE);
         }
-        return thinEvents.fetch(events)
+        return thinEvents.fetch(toFetch)
                 .chain(fetches -> mapAndPush(turn, events, fetches));
+    }
+
+    /** Thin events worth fetching for: one no route takes is skipped without a call. */
+    private List<ClaimedEvent> routedThinEvents(List<ClaimedEvent> events) {
+        List<ClaimedEvent> routed = new ArrayList<>();
+        for (ClaimedEvent event : events) {
+            if (event.thin() && mapper.routes(ThinEventFetcher.snapshotType(event.type()))) {
+                routed.add(event);
+            }
+        }
+        return routed;
     }
 
     private Uni<Integer> mapAndPush(Turn turn, List<ClaimedEvent> events, ThinEventFetcher.Fetches fetches) {
@@ -176,6 +188,10 @@ public class DeliveryService {
      * object's status; one that could not be fetched is settled as it is, with no Salesforce call.
      */
     private void mapThin(Turn turn, ClaimedEvent event, StripeFetch fetch, List<MappedEvent> mapped) {
+        if (!mapper.routes(ThinEventFetcher.snapshotType(event.type()))) {
+            mapped.add(new MappedEvent(event, List.of(), null));
+            return;
+        }
         switch (fetch.kind()) {
             case RETRY -> turn.unfetched(afterPush(event, RecordOutcome.retry(fetch.error())));
             case FAILED -> turn.unfetched(afterPush(event, RecordOutcome.dead(fetch.error())));

@@ -57,23 +57,15 @@ public class ThinEventFetcher {
         return stripe.timeout();
     }
 
-    public static boolean anyThin(List<ClaimedEvent> events) {
-        for (ClaimedEvent event : events) {
-            if (event.thin()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Fetches every object the thin events among {@code events} name, in parallel, one call each. */
+    /**
+     * Fetches every object the given thin events name, in parallel, one call each.
+     *
+     * @param events thin events that a route takes
+     */
     public Uni<Fetches> fetch(List<ClaimedEvent> events) {
         Map<ThinObject, String> apiKeys = new LinkedHashMap<>();
         Map<ThinObject, StripeFetch> results = new ConcurrentHashMap<>();
         for (ClaimedEvent event : events) {
-            if (!event.thin()) {
-                continue;
-            }
             ThinObject object = ThinObject.of(event);
             if (apiKeys.containsKey(object) || results.containsKey(object)) {
                 continue;
@@ -143,7 +135,7 @@ public class ThinEventFetcher {
         return object;
     }
 
-    static String snapshotType(String type) {
+    public static String snapshotType(String type) {
         return type.startsWith(V1_PREFIX) ? type.substring(V1_PREFIX.length()) : type;
     }
 

@@ -34,6 +34,16 @@ public class EventMapper {
         this.routes = routes;
     }
 
+    /** Whether any route takes events of this type: a thin event no route takes is not worth a fetch. */
+    public boolean routes(String type) {
+        for (Route route : routes.routes()) {
+            if (route.takes(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * @return one write per route that takes the event and finds its key; empty when none does
      * @throws UnmappableEventException when the event cannot be read

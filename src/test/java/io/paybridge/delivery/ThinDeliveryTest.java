@@ -218,6 +218,20 @@ class ThinDeliveryTest {
     }
 
     @Test
+    void aThinEventNoRouteTakesIsSkippedWithoutAFetch() throws IOException {
+        String invoiceId = unique("in");
+        stripe.holdsObject(objectWithId(StripeFixtures.object("invoice"), invoiceId));
+        byte[] thin = typed(thinEvent(StripeFixtures.thin("v1.invoice.paid"), unique("evt_test"), invoiceId, null),
+                "v1.invoice.upcoming");
+
+        postSigned(thin).statusCode(200);
+        Delivery skipped = awaitStatus("default", StripeFixtures.eventId(thin), "skipped");
+
+        assertThat(skipped.attempts()).isZero();
+        assertThat(stripe.requestsOf(path("invoice", invoiceId))).isZero();
+    }
+
+    @Test
     void severalThinEventsOfOneObjectInOneClaimCostOneFetch() throws IOException {
         String payoutId = unique("po");
         stripe.holdsObject(objectWithId(StripeFixtures.object("payout"), payoutId));
