@@ -16,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
@@ -28,8 +30,6 @@ import io.paybridge.salesforce.SalesforceClient;
 import io.paybridge.salesforce.SalesforceConfig;
 import io.paybridge.salesforce.SalesforceException;
 import io.paybridge.stripe.StripeFetch;
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

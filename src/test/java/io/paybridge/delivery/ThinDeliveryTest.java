@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -56,6 +58,8 @@ class ThinDeliveryTest {
     private static final String INVOICE = "Stripe_Invoice_Payment__c";
     private static final String PAYMENT = "Stripe_Payment__c";
     private static final String PAYOUT = "Stripe_Payout__c";
+    private static final String INVOICE_ID = "Stripe_Invoice_Id__c";
+    private static final String PAYOUT_ID = "Stripe_Payout_Id__c";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -97,7 +101,7 @@ class ThinDeliveryTest {
         assertThat(sentForTwin.remove("Last_Stripe_Event_Id__c")).isEqualTo(StripeFixtures.eventId(twin));
         assertThat(sentForThin).isEqualTo(sentForTwin);
         assertThat(sentForThin).containsEntry("Last_Stripe_Event_Type__c", fixture.substring("v1.".length()));
-        assertThat(salesforce.callsWith(sobject, thinObjectId)).isEqualTo(1);
+        assertThat(pushes(externalIdField, thinObjectId)).hasSize(1);
         assertThat(stripe.requestsOf(path(objectType, thinObjectId))).isEqualTo(1);
     }
 
@@ -156,7 +160,7 @@ class ThinDeliveryTest {
 
         assertThat(delivered.attempts()).isEqualTo(2);
         assertThat(statusesAnswered(path("invoice", invoiceId))).containsExactly("429", "200");
-        assertThat(salesforce.callsWith(INVOICE, invoiceId)).isEqualTo(1);
+        assertThat(pushes(INVOICE_ID, invoiceId)).hasSize(1);
         assertThat(salesforce.record(INVOICE, invoiceId)).containsEntry("Status__c", "paid");
     }
 
@@ -180,7 +184,7 @@ class ThinDeliveryTest {
 
         assertThat(delivered.attempts()).isEqualTo(4);
         assertThat(statusesAnswered(path("payout", payoutId))).containsExactly("500", "500", "500", "200");
-        assertThat(salesforce.callsWith(PAYOUT, payoutId)).isEqualTo(1);
+        assertThat(pushes(PAYOUT_ID, payoutId)).hasSize(1);
         assertThat(DeliveryTest.metrics()).contains("paybridge_stripe_requests_total{outcome=\"server_error\",purpose=\"fetch\"}");
     }
 
@@ -246,7 +250,7 @@ class ThinDeliveryTest {
         events.forEach(event -> awaitStatus("default", StripeFixtures.eventId(event), null));
 
         assertThat(stripe.requestsOf(path("payout", payoutId))).isEqualTo(1);
-        assertThat(salesforce.callsWith(PAYOUT, payoutId)).isEqualTo(1);
+        assertThat(pushes(PAYOUT_ID, payoutId)).hasSize(1);
         assertThat(salesforce.record(PAYOUT, payoutId))
                 .containsEntry("Last_Stripe_Event_Id__c", StripeFixtures.eventId(events.get(2)));
     }
@@ -314,7 +318,8 @@ class ThinDeliveryTest {
         postSigned(arrivals.get(1)).statusCode(200);
         awaitStatus("default", StripeFixtures.eventId(arrivals.get(1)), null);
 
-        assertThat(salesforce.callsWith(PAYOUT, payoutId)).isBetween(1, 2);
+        // Retries of one push (a Salesforce timeout on a busy machine) send the same record: one write.
+        assertThat(pushes(PAYOUT_ID, payoutId)).hasSize(order.equals("snapshot first") ? 2 : 1);
         Map<String, Object> finalState = new LinkedHashMap<>(salesforce.record(PAYOUT, payoutId));
         // The thin event is the newer of the two (it keeps its milliseconds): it names the record last.
         assertThat(finalState).containsEntry("Last_Stripe_Event_Id__c", StripeFixtures.eventId(thin));
@@ -374,19 +379,29 @@ class ThinDeliveryTest {
 
     /** The one record Salesforce was sent under this external id, as sent. */
     private Map<String, Object> sentRecord(String externalIdField, String externalId) throws IOException {
-        List<Map<String, Object>> sent = new ArrayList<>();
+        Set<Map<String, Object>> pushes = pushes(externalIdField, externalId);
+        assertThat(pushes).as("records sent for " + externalId).hasSize(1);
+        return new LinkedHashMap<>(pushes.iterator().next());
+    }
+
+    /**
+     * The writes Paybridge sent for one record: each distinct record body once, so that a push
+     * retried after a timeout counts as the one write it is.
+     */
+    private Set<Map<String, Object>> pushes(String externalIdField, String externalId) throws IOException {
+        Set<Map<String, Object>> sent = new LinkedHashSet<>();
         for (String body : salesforce.requestBodies()) {
             for (JsonNode record : tree(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("records")) {
                 if (externalId.equals(record.path(externalIdField).asText(null))) {
-                    sent.add(JSON.convertValue(record, new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {
-                    }));
+                    Map<String, Object> fields = JSON.convertValue(record,
+                            new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {
+                            });
+                    fields.remove("attributes");
+                    sent.add(fields);
                 }
             }
         }
-        assertThat(sent).as("records sent for " + externalId).hasSize(1);
-        Map<String, Object> record = sent.get(0);
-        record.remove("attributes");
-        return record;
+        return sent;
     }
 
     private List<String> statusesAnswered(String path) {
