@@ -43,42 +43,43 @@ public class StripeObjects {
      * @param context the connected account of the event, or null
      */
     public Uni<StripeFetch> fetch(String apiKey, String path, String context) {
-        return Uni.createFrom().item(() -> get(apiKey, path, context))
+        Count count = new Count(metrics);
+        return Uni.createFrom().item(() -> get(apiKey, path, context, count))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .ifNoItem().after(timeout).failWith(TimeoutException::new)
-                .onFailure().recoverWithItem(this::unexpected);
+                .onFailure().recoverWithItem(failure -> unexpected(failure, count));
     }
 
-    private StripeFetch get(String apiKey, String path, String context) {
+    private StripeFetch get(String apiKey, String path, String context, Count count) {
         try {
             byte[] body = api.get(apiKey, path, context).body().getBytes(StandardCharsets.UTF_8);
-            metrics.request(Purpose.FETCH, Outcome.SUCCESS);
+            count.of(Outcome.SUCCESS);
             return StripeFetch.fetched(body);
         } catch (StripeException refused) {
-            return refused(refused);
+            return refused(refused, count);
         }
     }
 
-    private StripeFetch refused(StripeException refused) {
+    private StripeFetch refused(StripeException refused, Count count) {
         Integer status = refused.getStatusCode();
         String error = refused.getStripeError() == null ? "Stripe " + status + ": " + refused.getMessage()
                 : stripeMessage(refused);
         if (status == null || refused instanceof ApiConnectionException) {
             Outcome outcome = isTimeout(refused) ? Outcome.TIMEOUT : Outcome.CONNECTION_ERROR;
-            metrics.request(Purpose.FETCH, outcome);
+            count.of(outcome);
             // stripe-java's message around the cause is a paragraph of advice; the cause says what happened.
             Throwable cause = refused.getCause() == null ? refused : refused.getCause();
             return StripeFetch.retry("Stripe " + outcome.label().replace('_', ' ') + ": " + cause.getMessage());
         }
         if (status == 429) {
-            metrics.request(Purpose.FETCH, Outcome.RATE_LIMITED);
+            count.of(Outcome.RATE_LIMITED);
             return StripeFetch.retry(error);
         }
         if (status >= 500 || status == 409) {
-            metrics.request(Purpose.FETCH, Outcome.SERVER_ERROR);
+            count.of(Outcome.SERVER_ERROR);
             return StripeFetch.retry(error);
         }
-        metrics.request(Purpose.FETCH, status == 404 ? Outcome.NOT_FOUND : Outcome.REJECTED);
+        count.of(status == 404 ? Outcome.NOT_FOUND : Outcome.REJECTED);
         return StripeFetch.failed(error);
     }
 
@@ -101,12 +102,31 @@ public class StripeObjects {
     }
 
     /** A timeout of the whole call, or a fault of ours: retried like a lost connection. */
-    private StripeFetch unexpected(Throwable failure) {
+    private StripeFetch unexpected(Throwable failure, Count count) {
         if (failure instanceof TimeoutException) {
-            metrics.request(Purpose.FETCH, Outcome.TIMEOUT);
+            count.of(Outcome.TIMEOUT);
             return StripeFetch.retry("Stripe timeout: no answer within " + timeout.toMillis() + " ms");
         }
-        metrics.request(Purpose.FETCH, Outcome.CONNECTION_ERROR);
+        count.of(Outcome.CONNECTION_ERROR);
         return StripeFetch.retry("Stripe fetch failed: " + failure);
+    }
+
+    /**
+     * Counts a call once: when the whole call times out, the blocked request still ends later (on
+     * stripe-java's own timeout, or with an answer nobody waits for) and must not count again.
+     */
+    private static final class Count {
+        private final StripeMetrics metrics;
+        private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Count(StripeMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        void of(Outcome outcome) {
+            if (counted.compareAndSet(false, true)) {
+                metrics.request(Purpose.FETCH, outcome);
+            }
+        }
     }
 }
