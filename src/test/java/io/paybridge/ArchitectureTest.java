@@ -66,6 +66,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void theStripeClientNeverReachesTheDatabase() {
+        noClasses().that().resideInAPackage("io.paybridge.stripe..")
+                .should().dependOnClassesThat().resideInAnyPackage(DATABASE)
+                .orShould().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.intake..",
+                        "io.paybridge.ops..", "io.paybridge.salesforce..")
+                .because("the client fetches from Stripe; what a fetch means for an event is delivery's")
+                .check(production);
+    }
+
+    @Test
     void reconciliationNeverCallsDeliveryOrSalesforce() {
         noClasses().that().resideInAPackage("io.paybridge.reconcile..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.salesforce..")

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.paybridge.ops.RunMode;
+import io.paybridge.app.RunMode;
 import io.paybridge.salesforce.Availability;
 import io.paybridge.salesforce.SalesforceClient;
 import io.quarkus.runtime.ShutdownEvent;

@@ -12,6 +12,7 @@ import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.event.EventStatus;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -52,7 +53,7 @@ public class DeliveryRepository {
     /** See V4__delivery_at_scale.sql for why settling and giving back are functions. */
     private static final String SETTLE = """
             SELECT * FROM settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-                                      $19, $20, $21)
+                                      $19, $20, $21, $22)
             """;
 
     private static final String GIVE_BACK = "SELECT * FROM give_back_turn($1, $2, $3, $4, $5)";
@@ -92,15 +93,23 @@ public class DeliveryRepository {
      */
     public Uni<Void> settle(String lessee, List<SettledEvent> events, Collection<RecordKey> held,
             Map<RecordKey, WrittenRecord> written) {
+        return settle(lessee, events, held, written, Map.of());
+    }
+
+    /**
+     * @param fetched the objects fetched for thin events, kept on the event for operators
+     */
+    public Uni<Void> settle(String lessee, List<SettledEvent> events, Collection<RecordKey> held,
+            Map<RecordKey, WrittenRecord> written, Map<EventRef, byte[]> fetched) {
         List<RecordKey> records = held.stream().distinct().sorted().toList();
         List<SettledEvent> sortedEvents = events.stream()
                 .sorted(Comparator.comparing(SettledEvent::ref, EVENT_ORDER))
                 .toList();
-        List<Object> parameters = new ArrayList<>(21);
+        List<Object> parameters = new ArrayList<>(22);
         parameters.add(lessee);
         parameters.addAll(recordColumns(records, written));
         parameters.addAll(linkColumns(written));
-        parameters.addAll(eventColumns(sortedEvents));
+        parameters.addAll(eventColumns(sortedEvents, fetched));
         return pool.preparedQuery(SETTLE)
                 .execute(Tuple.from(parameters))
                 .replaceWithVoid();
@@ -168,7 +177,7 @@ public class DeliveryRepository {
         return columns;
     }
 
-    private static List<Object> eventColumns(List<SettledEvent> events) {
+    private static List<Object> eventColumns(List<SettledEvent> events, Map<EventRef, byte[]> fetched) {
         int size = events.size();
         String[] accounts = new String[size];
         String[] ids = new String[size];
@@ -176,6 +185,7 @@ public class DeliveryRepository {
         Integer[] attempts = new Integer[size];
         Double[] delays = new Double[size];
         String[] errors = new String[size];
+        Buffer[] fetchedObjects = new Buffer[size];
         for (int i = 0; i < size; i++) {
             SettledEvent event = events.get(i);
             accounts[i] = event.ref().account();
@@ -184,8 +194,10 @@ public class DeliveryRepository {
             attempts[i] = event.attempts();
             delays[i] = event.dueIn().toMillis() / 1000.0;
             errors[i] = event.lastError();
+            byte[] object = fetched.get(event.ref());
+            fetchedObjects[i] = object == null ? null : Buffer.buffer(object);
         }
-        return List.of(accounts, ids, statuses, attempts, delays, errors);
+        return List.of(accounts, ids, statuses, attempts, delays, errors, fetchedObjects);
     }
 
     private static List<ClaimedEvent> claimedEvents(RowSet<Row> rows) {
@@ -195,7 +207,8 @@ public class DeliveryRepository {
                     row.getOffsetDateTime("created").toInstant(), row.getOffsetDateTime("received_at").toInstant(),
                     row.getString("object_type"), row.getString("object_status"), EventStatus.of(row.getString("status")),
                     row.getInteger("attempts"),
-                    row.getBuffer("payload").getBytes()));
+                    row.getBuffer("payload").getBytes(),
+                    row.getBoolean("thin"), row.getString("related_url"), row.getString("connect_account")));
         }
         return events;
     }

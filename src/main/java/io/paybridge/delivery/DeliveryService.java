@@ -1,5 +1,6 @@
 package io.paybridge.delivery;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
@@ -26,6 +29,7 @@ import io.paybridge.salesforce.RecordResult;
 import io.paybridge.salesforce.SalesforceClient;
 import io.paybridge.salesforce.SalesforceConfig;
 import io.paybridge.salesforce.SalesforceException;
+import io.paybridge.stripe.StripeFetch;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -51,6 +55,7 @@ public class DeliveryService {
     private final DeliveryRepository repository;
     private final EventMapper mapper;
     private final SalesforceClient salesforce;
+    private final ThinEventFetcher thinEvents;
     private final DeliveryMetrics metrics;
     private final DeliveryConfig config;
     private final Backoff backoff;
@@ -62,17 +67,20 @@ public class DeliveryService {
 
     @Inject
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
-            DeliveryMetrics metrics, DeliveryConfig config, SalesforceConfig salesforceConfig) {
-        this(repository, mapper, salesforce, metrics, config, salesforceConfig, replicaName());
+            ThinEventFetcher thinEvents, DeliveryMetrics metrics, DeliveryConfig config,
+            SalesforceConfig salesforceConfig) {
+        this(repository, mapper, salesforce, thinEvents, metrics, config, salesforceConfig, replicaName());
     }
 
     /** A pipeline under a replica name of its own: a second replica, in tests. */
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
-            DeliveryMetrics metrics, DeliveryConfig config, SalesforceConfig salesforceConfig, String replica) {
-        checkTimings(config, salesforceConfig);
+            ThinEventFetcher thinEvents, DeliveryMetrics metrics, DeliveryConfig config,
+            SalesforceConfig salesforceConfig, String replica) {
+        checkTimings(config, salesforceConfig, thinEvents.timeout());
         this.repository = repository;
         this.mapper = mapper;
         this.salesforce = salesforce;
+        this.thinEvents = thinEvents;
         this.metrics = metrics;
         this.config = config;
         this.backoff = new Backoff(config.minBackoff(), config.maxBackoff());
@@ -85,8 +93,16 @@ public class DeliveryService {
      * must stay leased until it ends, or another replica could push them at the same time, and a
      * turn must not be abandoned while such a call is still running.
      */
-    private static void checkTimings(DeliveryConfig config, SalesforceConfig salesforceConfig) {
+    private static void checkTimings(DeliveryConfig config, SalesforceConfig salesforceConfig, Duration fetchTimeout) {
         Duration longestCall = salesforceConfig.timeout().multipliedBy(3).dividedBy(2);
+        // A turn with thin events fetches from Stripe before it pushes: its event claims should outlast
+        // both. Only a warning: a deployment without thin events never fetches, and a claim that runs
+        // out is taken again elsewhere and settled once (a settle needs the lease), at worst one more push.
+        if (config.lease().compareTo(longestCall.plus(fetchTimeout)) <= 0) {
+            LOG.warnf("paybridge.delivery.lease (%s) should be longer than 1.5 x paybridge.salesforce.timeout (%s) "
+                    + "plus paybridge.stripe.fetch-timeout (%s), or a turn with thin events can outlive its claims",
+                    config.lease(), salesforceConfig.timeout(), fetchTimeout);
+        }
         if (config.lease().compareTo(longestCall) <= 0) {
             throw new IllegalStateException("paybridge.delivery.lease (" + config.lease()
                     + ") must be longer than 1.5 x paybridge.salesforce.timeout (" + salesforceConfig.timeout() + ")");
@@ -124,15 +140,39 @@ public class DeliveryService {
         if (events.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return Uni.createFrom().item(() -> map(events))
+        List<ClaimedEvent> toFetch = routedThinEvents(events);
+        if (toFetch.isEmpty()) {
+            return mapAndPush(turn, events, ThinEventFetcher.Fetches.NONE);
+        }
+        return thinEvents.fetch(toFetch)
+                .chain(fetches -> mapAndPush(turn, events, fetches));
+    }
+
+    /** Thin events worth fetching for: one no route takes is skipped without a call. */
+    private List<ClaimedEvent> routedThinEvents(List<ClaimedEvent> events) {
+        List<ClaimedEvent> routed = new ArrayList<>();
+        for (ClaimedEvent event : events) {
+            if (event.thin() && mapper.routes(ThinEventFetcher.snapshotType(event.type()))) {
+                routed.add(event);
+            }
+        }
+        return routed;
+    }
+
+    private Uni<Integer> mapAndPush(Turn turn, List<ClaimedEvent> events, ThinEventFetcher.Fetches fetches) {
+        return Uni.createFrom().item(() -> map(turn, events, fetches))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(mapped -> leaseAndPush(turn, mapped))
                 .replaceWith(events.size());
     }
 
-    private List<MappedEvent> map(List<ClaimedEvent> events) {
+    private List<MappedEvent> map(Turn turn, List<ClaimedEvent> events, ThinEventFetcher.Fetches fetches) {
         List<MappedEvent> mapped = new ArrayList<>(events.size());
         for (ClaimedEvent event : events) {
+            if (event.thin()) {
+                mapThin(turn, event, fetches.of(event), mapped);
+                continue;
+            }
             try {
                 List<RecordWrite> writes = mapper.map(event.account(), event.payload());
                 mapped.add(new MappedEvent(event, writes, null));
@@ -141,6 +181,32 @@ public class DeliveryService {
             }
         }
         return mapped;
+    }
+
+    /**
+     * A fetched thin event maps as the snapshot event of its type would, ranked by the fetched
+     * object's status; one that could not be fetched is settled as it is, with no Salesforce call.
+     */
+    private void mapThin(Turn turn, ClaimedEvent event, StripeFetch fetch, List<MappedEvent> mapped) {
+        if (!mapper.routes(ThinEventFetcher.snapshotType(event.type()))) {
+            mapped.add(new MappedEvent(event, List.of(), null));
+            return;
+        }
+        switch (fetch.kind()) {
+            case RETRY -> turn.unfetched(afterPush(event, RecordOutcome.retry(fetch.error())));
+            case FAILED -> turn.unfetched(afterPush(event, RecordOutcome.dead(fetch.error())));
+            case FETCHED -> {
+                turn.fetched(event, fetch.body());
+                try {
+                    JsonNode object = ThinEventFetcher.readObject(fetch.body());
+                    ClaimedEvent placed = event.withObjectStatus(object.path("status").asText(null));
+                    List<RecordWrite> writes = mapper.map(event.account(), ThinEventFetcher.asSnapshot(event, object));
+                    mapped.add(new MappedEvent(placed, writes, null));
+                } catch (IOException | RuntimeException unreadable) {
+                    mapped.add(new MappedEvent(event, List.of(), unreadable.getMessage()));
+                }
+            }
+        }
     }
 
     private Uni<Void> leaseAndPush(Turn turn, List<MappedEvent> mapped) {
@@ -237,6 +303,7 @@ public class DeliveryService {
         plan.outcomesOfPushedEvents(results).forEach((ref, outcome) -> settled.add(afterPush(plan.event(ref), outcome)));
         waiting.forEach(event -> settled.add(new SettledEvent(event.ref(), event.status(), event.attempts(),
                 RECORD_BUSY_DELAY, null)));
+        settled.addAll(turn.unfetched);
         Map<RecordKey, WrittenRecord> written = new HashMap<>();
         plan.records().forEach(record -> {
             RecordOutcome outcome = results.get(record.key());
@@ -245,7 +312,7 @@ public class DeliveryService {
             }
         });
         Instant now = Instant.now();
-        return repository.settle(turn.lessee, settled, turn.held, written)
+        return repository.settle(turn.lessee, settled, turn.held, written, turn.fetched)
                 .invoke(() -> metrics.settled(settled, plan, now))
                 .invoke(() -> rememberNextDue(settled, now));
     }
@@ -334,9 +401,21 @@ public class DeliveryService {
         private final String lessee;
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
         private volatile Set<RecordKey> held = Set.of();
+        /** Thin events' objects as fetched, kept on the events; filled before the turn's pushes. */
+        private final Map<ClaimedEvent.EventRef, byte[]> fetched = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Thin events whose object could not be fetched, settled without a push. */
+        private final List<SettledEvent> unfetched = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Turn(String lessee) {
             this.lessee = lessee;
+        }
+
+        void fetched(ClaimedEvent event, byte[] object) {
+            fetched.put(event.ref(), object);
+        }
+
+        void unfetched(SettledEvent event) {
+            unfetched.add(event);
         }
 
         void claimed(List<ClaimedEvent> events) {

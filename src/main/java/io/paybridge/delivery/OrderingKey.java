@@ -7,6 +7,8 @@ import java.util.Map;
  * Where an event stands in its object's history: creation time, then how far along the object's
  * status is, then the event id. Stripe sends out of order and several events share a second;
  * comparing by this key makes every order of arrival end in the same state.
+ *
+ * @param created the event's creation time in epoch milliseconds (thin events carry them)
  */
 public record OrderingKey(long created, int rank, String eventId) implements Comparable<OrderingKey> {
 

@@ -14,6 +14,10 @@ import java.time.Instant;
  * @param objectId       {@code data.object.id}, if any
  * @param objectType     {@code data.object.object}, if any
  * @param objectStatus   {@code data.object.status}, if any
+ * @param thin           a thin event ({@code "object":"v2.core.event"}): it names the changed object
+ *                       ({@code related_object}) instead of carrying it; its {@code context} is the
+ *                       connect account, its {@code related_object.{id,type}} the object id and type
+ * @param relatedUrl     {@code related_object.url} of a thin event: where the object is fetched from
  */
 public record EventEnvelope(
         String id,
@@ -24,5 +28,13 @@ public record EventEnvelope(
         String connectAccount,
         String objectId,
         String objectType,
-        String objectStatus) {
+        String objectStatus,
+        boolean thin,
+        String relatedUrl) {
+
+    /** A snapshot event: it carries its object in {@code data.object}. */
+    public EventEnvelope(String id, String type, Instant created, String apiVersion, boolean livemode,
+            String connectAccount, String objectId, String objectType, String objectStatus) {
+        this(id, type, created, apiVersion, livemode, connectAccount, objectId, objectType, objectStatus, false, null);
+    }
 }

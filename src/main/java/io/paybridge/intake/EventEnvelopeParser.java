@@ -2,6 +2,8 @@ package io.paybridge.intake;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,6 +20,13 @@ public final class EventEnvelopeParser {
     private static final int MAX_NESTING_DEPTH = 64;
     /** 9999-12-31T23:59:59Z, the last second PostgreSQL and ISO-8601 agree on. */
     private static final long MAX_CREATED = 253_402_300_799L;
+    /** The {@code object} of a thin event (Stripe event destinations). */
+    static final String THIN_EVENT = "v2.core.event";
+    /**
+     * A Stripe API path such as {@code /v1/invoices/in_...}: delivery appends it to the API base, so
+     * nothing that could leave that host or path (a host, {@code ..}, a query) gets through.
+     */
+    private static final Pattern RELATED_URL = Pattern.compile("/v[0-9]+(/[A-Za-z0-9_\\-]+)+");
 
     private final JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -53,11 +62,40 @@ public final class EventEnvelopeParser {
             switch (name) {
                 case "id" -> fields.id = text(value, parser);
                 case "type" -> fields.type = text(value, parser);
-                case "created" -> fields.created = unixTime(value, parser);
+                case "object" -> fields.object = text(value, parser);
+                case "created" -> readCreated(parser, value, fields);
+                case "context" -> fields.context = text(value, parser);
+                case "related_object" -> readRelatedObject(parser, value, fields);
                 case "api_version" -> fields.apiVersion = text(value, parser);
                 case "livemode" -> fields.livemode = value == JsonToken.VALUE_TRUE;
                 case "account" -> fields.connectAccount = text(value, parser);
                 case "data" -> readData(parser, value, fields);
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    /** Unix seconds in a snapshot event, an ISO-8601 string with milliseconds in a thin one. */
+    private static void readCreated(JsonParser parser, JsonToken value, Fields fields) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            fields.createdText = text(value, parser);
+        } else {
+            fields.created = unixTime(value, parser);
+        }
+    }
+
+    private void readRelatedObject(JsonParser parser, JsonToken value, Fields fields) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken child = parser.nextToken();
+            switch (name) {
+                case "id" -> fields.relatedId = text(child, parser);
+                case "type" -> fields.relatedType = text(child, parser);
+                case "url" -> fields.relatedUrl = text(child, parser);
                 default -> parser.skipChildren();
             }
         }
@@ -133,16 +171,56 @@ public final class EventEnvelopeParser {
         String objectId;
         String objectType;
         String objectStatus;
+        String object;
+        String createdText;
+        String context;
+        String relatedId;
+        String relatedType;
+        String relatedUrl;
 
         EventEnvelope toEnvelope(Instant receivedAt) {
             requireIdentifier(id, "id");
             requireIdentifier(type, "type");
+            if (THIN_EVENT.equals(object)) {
+                return thinEnvelope(receivedAt);
+            }
+            if (createdText != null) {
+                throw invalid("The event's \"created\" is not a Unix time in seconds");
+            }
             if (created != null && (created < 0 || created > MAX_CREATED)) {
                 throw invalid("The event's \"created\" is not a Unix time in seconds");
             }
             Instant createdAt = created == null ? receivedAt : Instant.ofEpochSecond(created);
             return new EventEnvelope(id, type, createdAt, apiVersion, livemode, connectAccount,
                     objectId, objectType, objectStatus);
+        }
+
+        /** The related object stands where a snapshot event's data.object stands; its status comes with the fetch. */
+        private EventEnvelope thinEnvelope(Instant receivedAt) {
+            requireIdentifier(relatedId, "related_object.id");
+            requireIdentifier(relatedType, "related_object.type");
+            requireIdentifier(relatedUrl, "related_object.url");
+            if (!RELATED_URL.matcher(relatedUrl).matches()) {
+                throw invalid("The event's \"related_object.url\" is not a Stripe API path");
+            }
+            if (created != null) {
+                throw invalid("The thin event's \"created\" is not an ISO-8601 time");
+            }
+            Instant createdAt = createdText == null ? receivedAt : isoTime(createdText);
+            return new EventEnvelope(id, type, createdAt, null, livemode, context, relatedId, relatedType, null,
+                    true, relatedUrl);
+        }
+
+        private static Instant isoTime(String text) {
+            try {
+                Instant created = Instant.parse(text);
+                if (created.getEpochSecond() < 0 || created.getEpochSecond() > MAX_CREATED) {
+                    throw invalid("The thin event's \"created\" is out of range");
+                }
+                return created;
+            } catch (DateTimeParseException notIso) {
+                throw invalid("The thin event's \"created\" is not an ISO-8601 time");
+            }
         }
 
         private static void requireIdentifier(String value, String field) {

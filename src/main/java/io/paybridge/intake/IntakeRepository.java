@@ -39,9 +39,10 @@ public class IntakeRepository {
 
     private static final String INSERT = """
             INSERT INTO stripe_event (account, event_id, type, api_version, livemode, connect_account,
-                                      object_id, object_type, object_status, created, payload)
+                                      object_id, object_type, object_status, created, payload, thin, related_url)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
-                                 $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::bytea[])
+                                 $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::bytea[],
+                                 $12::boolean[], $13::text[])
             ON CONFLICT (account, event_id) DO NOTHING
             RETURNING account, event_id
             """;
@@ -153,6 +154,8 @@ public class IntakeRepository {
         String[] objectStatuses = new String[size];
         OffsetDateTime[] created = new OffsetDateTime[size];
         Buffer[] payloads = new Buffer[size];
+        Boolean[] thin = new Boolean[size];
+        String[] relatedUrls = new String[size];
         int i = 0;
         for (PendingEvent event : events) {
             EventEnvelope envelope = event.envelope();
@@ -167,10 +170,12 @@ public class IntakeRepository {
             objectStatuses[i] = envelope.objectStatus();
             created[i] = envelope.created().atOffset(ZoneOffset.UTC);
             payloads[i] = Buffer.buffer(event.body());
+            thin[i] = envelope.thin();
+            relatedUrls[i] = envelope.relatedUrl();
             i++;
         }
         return Tuple.newInstance(io.vertx.sqlclient.Tuple.of(accounts, ids, types, apiVersions, livemodes,
-                connectAccounts, objectIds, objectTypes, objectStatuses, created, payloads));
+                connectAccounts, objectIds, objectTypes, objectStatuses, created, payloads, thin, relatedUrls));
     }
 
     private static Set<EventKey> insertedKeys(RowSet<Row> rows) {

@@ -22,6 +22,10 @@ import io.paybridge.intake.EventEnvelope;
 import io.paybridge.intake.EventEnvelopeParser;
 import io.paybridge.intake.IntakeRepository;
 import io.paybridge.intake.StoreOutcome;
+import io.paybridge.stripe.StripeConfig;
+import io.paybridge.stripe.StripeMetrics;
+import io.paybridge.stripe.StripeMetrics.Outcome;
+import io.paybridge.stripe.StripeMetrics.Purpose;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -49,9 +53,11 @@ public class BackfillService {
 
     private final IntakeRepository repository;
     private final StripeConfig config;
+    private final StripeMetrics metrics;
     private final EventEnvelopeParser parser = new EventEnvelopeParser();
 
-    public BackfillService(IntakeRepository repository, StripeConfig config) {
+    public BackfillService(IntakeRepository repository, StripeConfig config, StripeMetrics metrics) {
+        this.metrics = metrics;
         this.repository = repository;
         this.config = config;
     }
@@ -63,7 +69,7 @@ public class BackfillService {
      * @throws StripeException when Stripe refuses or cannot be reached after stripe-java's retries
      */
     public BackfillResult backfill(Account account, Instant since) throws StripeException {
-        BackfillResult total = listAndStore(account, EventListing.all(since), RateLimitBackoff.NONE, () -> {
+        BackfillResult total = listAndStore(account, EventListing.all(since), Purpose.BACKFILL, RateLimitBackoff.NONE, () -> {
         });
         LOG.infof("Backfill of account %s since %s: listed=%d stored=%d present=%d",
                 account.name(), since, total.listed(), total.stored(), total.present());
@@ -75,18 +81,19 @@ public class BackfillService {
      * events of {@code listing} page by page and stores, page by page, those Paybridge does not
      * have. A failure after some pages leaves those pages stored; listing again is harmless.
      *
+     * @param purpose   what the calls are counted as in {@code paybridge_stripe_requests_total}
      * @param backoff   what to do when Stripe answers 429 (stripe-java does not retry it)
      * @param afterPage called after each page is stored (the sweep renews its lease there)
      * @throws StripeException when Stripe refuses or cannot be reached after the retries
      */
-    public BackfillResult listAndStore(Account account, EventListing listing, RateLimitBackoff backoff, Runnable afterPage)
-            throws StripeException {
+    public BackfillResult listAndStore(Account account, EventListing listing, Purpose purpose, RateLimitBackoff backoff,
+            Runnable afterPage) throws StripeException {
         StripeClient stripe = client(account);
         BackfillResult total = BackfillResult.NONE;
         String startingAfter = null;
         boolean more = true;
         while (more) {
-            StripeCollection<Event> page = listEventsPaced(stripe, listing, startingAfter, backoff);
+            StripeCollection<Event> page = listEventsPaced(stripe, listing, startingAfter, purpose, backoff);
             List<byte[]> events = rawEvents(page);
             total = total.plus(store(account, events));
             afterPage.run();
@@ -97,10 +104,10 @@ public class BackfillService {
     }
 
     private StripeCollection<Event> listEventsPaced(StripeClient stripe, EventListing listing, String startingAfter,
-            RateLimitBackoff backoff) throws StripeException {
+            Purpose purpose, RateLimitBackoff backoff) throws StripeException {
         for (int retry = 0; ; retry++) {
             try {
-                return listEvents(stripe, listing, startingAfter);
+                return listEvents(stripe, listing, startingAfter, purpose);
             } catch (RateLimitException limited) {
                 if (retry >= backoff.retries()) {
                     throw limited;
@@ -114,9 +121,16 @@ public class BackfillService {
      * One call of the Stripe Events API, {@code GET /v1/events}: the single place where Paybridge
      * lists events, and so where a count of Stripe calls belongs.
      */
-    StripeCollection<Event> listEvents(StripeClient stripe, EventListing listing, String startingAfter)
+    StripeCollection<Event> listEvents(StripeClient stripe, EventListing listing, String startingAfter, Purpose purpose)
             throws StripeException {
-        return stripe.v1().events().list(pageParams(listing, startingAfter));
+        try {
+            StripeCollection<Event> page = stripe.v1().events().list(pageParams(listing, startingAfter));
+            metrics.request(purpose, Outcome.SUCCESS);
+            return page;
+        } catch (StripeException refused) {
+            metrics.request(purpose, Outcome.of(refused));
+            throw refused;
+        }
     }
 
     private static void pause(Duration delay) {

@@ -32,7 +32,7 @@ public class EventAdminRepository {
 
     private static final String FIND = """
             SELECT account, event_id, type, status, attempts, created, received_at, last_error,
-                   object_id, object_type, next_attempt_at, payload
+                   object_id, object_type, next_attempt_at, payload, thin, connect_account, fetched
               FROM stripe_event WHERE account = $1 AND event_id = $2
             """;
 
@@ -144,7 +144,10 @@ public class EventAdminRepository {
                 row.getString("object_id"),
                 row.getString("object_type"),
                 instant(row, "next_attempt_at"),
-                row.getBuffer("payload").getBytes());
+                row.getBuffer("payload").getBytes(),
+                row.getBoolean("thin"),
+                row.getString("connect_account"),
+                row.getBuffer("fetched") == null ? null : row.getBuffer("fetched").getBytes());
     }
 
     private static Map<String, String> salesforceIds(RowSet<Row> rows) {
@@ -160,9 +163,15 @@ public class EventAdminRepository {
         return value == null ? null : value.toInstant();
     }
 
-    /** A stored event with what the detail view needs beyond the listing. */
+    /**
+     * A stored event with what the detail view needs beyond the listing.
+     *
+     * @param thin    a thin event, whose object delivery fetches
+     * @param context its connected account, if any
+     * @param fetched a thin event's object as fetched at its last attempt, or null
+     */
     public record StoredEvent(EventSummary summary, String objectId, String objectType, Instant nextAttemptAt,
-            byte[] payload) {
+            byte[] payload, boolean thin, String context, byte[] fetched) {
     }
 
     /**

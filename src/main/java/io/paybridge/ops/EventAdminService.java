@@ -1,11 +1,14 @@
 package io.paybridge.ops;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.paybridge.delivery.ThinEventFetcher;
 import io.paybridge.ops.EventAdminRepository.Cursor;
 import io.paybridge.ops.EventAdminRepository.StoredEvent;
 import io.paybridge.routes.EventMapper;
@@ -86,13 +89,31 @@ public class EventAdminService {
                 .distinct()
                 .toList();
         return new EventDetail(event.summary(), event.objectId(), event.objectType(), event.nextAttemptAt(), records,
-                mapping.error(), new String(event.payload(), StandardCharsets.UTF_8));
+                mapping.error(), new String(event.payload(), StandardCharsets.UTF_8),
+                event.fetched() == null ? null : new String(event.fetched(), StandardCharsets.UTF_8));
     }
 
     private Mapping map(StoredEvent event) {
+        if (event.thin()) {
+            return mapThin(event);
+        }
         try {
             return new Mapping(mapper.map(event.summary().account(), event.payload()), null);
         } catch (RuntimeException unmappable) {
+            return new Mapping(List.of(), unmappable.getMessage());
+        }
+    }
+
+    /** A thin event maps through the object it was last fetched with; before any fetch it has none. */
+    private Mapping mapThin(StoredEvent event) {
+        if (event.fetched() == null) {
+            return new Mapping(List.of(), "a thin event: its object is fetched from Stripe when it is delivered");
+        }
+        try {
+            JsonNode snapshot = ThinEventFetcher.asSnapshot(event.summary().id(), event.summary().type(),
+                    event.summary().created(), event.context(), event.payload(), ThinEventFetcher.readObject(event.fetched()));
+            return new Mapping(mapper.map(event.summary().account(), snapshot), null);
+        } catch (IOException | RuntimeException unmappable) {
             return new Mapping(List.of(), unmappable.getMessage());
         }
     }

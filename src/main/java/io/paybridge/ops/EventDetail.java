@@ -14,6 +14,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * @param summary      the fields of the listing, at the top level of the JSON as there
  * @param mappingError why the current routes cannot map the event, or null
  * @param payload      the stored event, embedded as JSON
+ * @param fetched      for a thin event, its object as delivery fetched it at the last attempt,
+ *                     embedded as JSON; null for snapshot events and thin events not fetched yet
  */
 @RegisterForReflection
 public record EventDetail(
@@ -23,5 +25,6 @@ public record EventDetail(
         Instant nextAttemptAt,
         List<RecordLink> records,
         String mappingError,
-        @JsonRawValue String payload) {
+        @JsonRawValue String payload,
+        @JsonRawValue String fetched) {
 }

@@ -2,6 +2,7 @@ package io.paybridge.ops;
 
 import java.time.Duration;
 
+import io.paybridge.app.RunMode;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

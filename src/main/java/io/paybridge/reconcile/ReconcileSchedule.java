@@ -2,7 +2,7 @@ package io.paybridge.reconcile;
 
 import java.time.Duration;
 
-import io.paybridge.ops.RunMode;
+import io.paybridge.app.RunMode;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;

@@ -15,6 +15,7 @@ import io.paybridge.ops.BackfillResult;
 import io.paybridge.ops.BackfillService;
 import io.paybridge.ops.EventListing;
 import io.paybridge.ops.RateLimitBackoff;
+import io.paybridge.stripe.StripeMetrics.Purpose;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -132,7 +133,7 @@ public class ReconcileService {
 
     private BackfillResult list(Account account, EventListing listing) throws StripeException {
         RateLimitBackoff backoff = new RateLimitBackoff(config.rateLimitRetries(), config.rateLimitBackoff());
-        return backfill.listAndStore(account, listing, backoff, this::renewLease);
+        return backfill.listAndStore(account, listing, Purpose.RECONCILE, backoff, this::renewLease);
     }
 
     private void renewLease() {

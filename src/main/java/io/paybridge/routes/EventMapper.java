@@ -34,12 +34,30 @@ public class EventMapper {
         this.routes = routes;
     }
 
+    /** Whether any route takes events of this type: a thin event no route takes is not worth a fetch. */
+    public boolean routes(String type) {
+        for (Route route : routes.routes()) {
+            if (route.takes(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * @return one write per route that takes the event and finds its key; empty when none does
      * @throws UnmappableEventException when the event cannot be read
      */
     public List<RecordWrite> map(String account, byte[] payload) {
-        JsonNode event = read(payload);
+        return map(account, read(payload));
+    }
+
+    /**
+     * @param event a snapshot event as a tree: a thin event with its fetched object in place
+     * @return one write per route that takes the event and finds its key; empty when none does
+     * @throws UnmappableEventException when the event has no type or no object
+     */
+    public List<RecordWrite> map(String account, JsonNode event) {
         String type = event.path("type").asText(null);
         JsonNode object = event.path("data").path("object");
         if (type == null || !object.isObject()) {

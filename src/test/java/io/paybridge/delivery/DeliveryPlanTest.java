@@ -53,8 +53,8 @@ class DeliveryPlanTest {
 
     @Test
     void skipsAnEventOlderThanWhatTheRecordAlreadyShows() {
-        RecordState delivered = new RecordState("a0B1", Map.of("payment_intent", OrderingKey.of(200, "payment_intent", "succeeded", "evt_b")),
-                OrderingKey.of(200, "payment_intent", "succeeded", "evt_b"));
+        RecordState delivered = new RecordState("a0B1", Map.of("payment_intent", key(200, "payment_intent", "succeeded", "evt_b")),
+                key(200, "payment_intent", "succeeded", "evt_b"));
         MappedEvent late = paymentIntent("evt_a", 100, "processing");
 
         DeliveryPlan plan = DeliveryPlan.of(List.of(late), Map.of(PAYMENT_RECORD, delivered));
@@ -66,7 +66,7 @@ class DeliveryPlanTest {
 
     @Test
     void pushesAReplayedEventAgainWhileItIsStillTheNewestOfItsRecord() {
-        OrderingKey newest = OrderingKey.of(200, "payment_intent", "succeeded", "evt_b");
+        OrderingKey newest = key(200, "payment_intent", "succeeded", "evt_b");
         RecordState delivered = new RecordState("a0B1", Map.of("payment_intent", newest), newest);
 
         DeliveryPlan plan = DeliveryPlan.of(List.of(paymentIntent("evt_b", 200, "succeeded")), Map.of(PAYMENT_RECORD, delivered));
@@ -77,7 +77,7 @@ class DeliveryPlanTest {
 
     @Test
     void letsAnOlderEventOfAnotherRouteWriteItsOwnFieldsButNotTheSharedOnes() {
-        OrderingKey paymentIntentSucceeded = OrderingKey.of(300, "payment_intent", "succeeded", "evt_pi");
+        OrderingKey paymentIntentSucceeded = key(300, "payment_intent", "succeeded", "evt_pi");
         RecordState state = new RecordState("a0B1", Map.of("payment_intent", paymentIntentSucceeded,
                 "field:Last_Stripe_Event_Id__c", paymentIntentSucceeded), paymentIntentSucceeded);
         MappedEvent chargeSucceeded = mapped(event("evt_ch", 290, "charge", "succeeded"), new RecordWrite("charge", PAYMENT,
@@ -204,6 +204,11 @@ class DeliveryPlanTest {
     private static MappedEvent paymentIntent(String id, long created, String status) {
         return mapped(event(id, created, "payment_intent", status), new RecordWrite("payment_intent", PAYMENT,
                 "Stripe_Payment_Intent_Id__c", PI, fields("Status__c", status), shared(id)));
+    }
+
+    /** A watermark as an event created at {@code seconds} leaves it: ordering keys are in milliseconds. */
+    private static OrderingKey key(long seconds, String objectType, String status, String eventId) {
+        return OrderingKey.of(seconds * 1000, objectType, status, eventId);
     }
 
     private static MappedEvent mapped(ClaimedEvent event, RecordWrite... writes) {

@@ -61,6 +61,8 @@ class DeliveryReplicasTest {
     @Inject
     DeliveryConfig config;
     @Inject
+    ThinEventFetcher thinEvents;
+    @Inject
     SalesforceConfig salesforceConfig;
 
     FakeSalesforce salesforce;
@@ -81,7 +83,7 @@ class DeliveryReplicasTest {
             }
         }
         Collections.shuffle(events, new Random(7));
-        DeliveryService second = new DeliveryService(repository, mapper, client, metrics, config, salesforceConfig,
+        DeliveryService second = new DeliveryService(repository, mapper, client, thinEvents, metrics, config, salesforceConfig,
                 "second-replica");
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService executor = Executors.newSingleThreadExecutor();

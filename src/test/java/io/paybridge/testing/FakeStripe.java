@@ -12,12 +12,19 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
@@ -34,7 +42,11 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 /**
  * The Stripe Events API at the HTTP level ({@code GET /v1/events}): newest first, {@code created[gte]},
  * {@code delivery_success}, {@code limit} and {@code starting_after} pagination, {@code has_more}, and
- * Stripe's error shape for a wrong API key, a rate limit (429) and an outage (500).
+ * Stripe's error shape for a wrong API key, a rate limit (429) and an outage (500). Also the objects
+ * thin events name ({@code GET /v1/invoices/{id}}, {@code /v1/payment_intents/{id}},
+ * {@code /v1/payouts/{id}}): the fixtures of {@code objects/} and whatever a test puts there, per
+ * {@code Stripe-Context} (a connected account's object is not found without it, as on Stripe), with
+ * scripted answers (404, 429, 500, slow) ahead of them.
  */
 public final class FakeStripe {
 
@@ -44,6 +56,9 @@ public final class FakeStripe {
     /** System property with the URL of this JVM's one fake; a String, as system properties must hold. */
     private static final String SHARED_URL = "paybridge.test.fake-stripe-url";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern OBJECT_PATH = Pattern.compile("/v1/(invoices|payment_intents|payouts)/([A-Za-z0-9_]+)");
+    /** The connected account of the fixtures (thin/v1.payout.paid.connect.json's context). */
+    public static final String CONNECT_ACCOUNT = "acct_1TQk0aR2hXk9LmQa";
 
     private final String url;
     private final List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -53,6 +68,11 @@ public final class FakeStripe {
     /** Statuses the next list calls are answered with, one each, before the real answers resume. */
     private final java.util.Queue<Integer> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile int latencyMillis;
+    /** Objects by Stripe-Context ("" for the platform) and path. */
+    private final Map<String, JsonNode> objects = new ConcurrentHashMap<>();
+    /** Scripted answers by path, used up one per request before the object is answered. */
+    private final Map<String, Deque<JsonNode>> scripted = new ConcurrentHashMap<>();
+    private final List<Map<String, String>> objectRequests = new CopyOnWriteArrayList<>();
 
     private FakeStripe(String url) {
         this.url = url;
@@ -96,6 +116,7 @@ public final class FakeStripe {
 
     private static WireMockServer server() {
         FakeStripe owner = new FakeStripe(null);
+        owner.holdFixtureObjects();
         WireMockServer server = new WireMockServer(wireMockConfig()
                 .dynamicPort()
                 .bindAddress("127.0.0.1")
@@ -142,6 +163,57 @@ public final class FakeStripe {
         control("POST", "/__fake/latency", "{\"millis\":" + delay.toMillis() + "}");
     }
 
+    /**
+     * Puts an object where the API answers it ({@code /v1/<type>s/<id>}), for the platform or, with
+     * a context, for that connected account only.
+     */
+    public void holdsObject(String context, byte[] object) {
+        ObjectNode control = JSON.createObjectNode();
+        control.put("context", context == null ? "" : context);
+        control.set("object", tree(object));
+        control("POST", "/__fake/objects", control.toString());
+    }
+
+    public void holdsObject(byte[] object) {
+        holdsObject(null, object);
+    }
+
+    /**
+     * The next requests of {@code path} get these answers, one each, before the object is answered
+     * again: an HTTP status with Stripe's error body (404, 429, 500), or 200 (the object).
+     */
+    public void answersNext(String path, int... statuses) {
+        for (int status : statuses) {
+            script(path, status, 0);
+        }
+    }
+
+    /** The next request of {@code path} is answered (with the object) only after {@code delay}. */
+    public void slowNext(String path, Duration delay) {
+        script(path, 200, delay.toMillis());
+    }
+
+    private void script(String path, int status, long delayMillis) {
+        ObjectNode control = JSON.createObjectNode().put("path", path).put("status", status).put("delayMs", delayMillis);
+        control("POST", "/__fake/script", control.toString());
+    }
+
+    /** Every object request so far: {@code path}, {@code context} ("" when none), {@code status} answered. */
+    public List<Map<String, String>> objectRequests() {
+        try {
+            return JSON.readValue(control("GET", "/__fake/object-requests", null),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<Map<String, String>>>() {
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many times {@code path} was requested. */
+    public long requestsOf(String path) {
+        return objectRequests().stream().filter(request -> path.equals(request.get("path"))).count();
+    }
+
     /** The query parameters of every list call, in order. */
     public List<Map<String, String>> listRequests() {
         try {
@@ -178,7 +250,29 @@ public final class FakeStripe {
                 delivered.clear();
                 failures.clear();
                 latencyMillis = 0;
+                objects.clear();
+                scripted.clear();
+                objectRequests.clear();
+                holdFixtureObjects();
                 return answer(200, "{}");
+            }
+            case "/__fake/objects" -> {
+                JsonNode control = tree(request.getBody());
+                JsonNode object = control.path("object");
+                objects.put(control.path("context").asText() + " " + pathOf(object), object);
+                return answer(200, "{}");
+            }
+            case "/__fake/script" -> {
+                JsonNode control = tree(request.getBody());
+                scripted.computeIfAbsent(control.path("path").asText(), key -> new ConcurrentLinkedDeque<>()).add(control);
+                return answer(200, "{}");
+            }
+            case "/__fake/object-requests" -> {
+                try {
+                    return answer(200, JSON.writeValueAsString(objectRequests));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             case "/__fake/events" -> {
                 tree(request.getBody()).forEach(events::add);
@@ -275,6 +369,62 @@ public final class FakeStripe {
                 : com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.like(response).withFixedDelay(millis).build();
     }
 
+    /** The objects of the fixtures where Stripe answers them; the connected account's payout under its context. */
+    private void holdFixtureObjects() {
+        for (String name : List.of("invoice", "payment_intent", "payout")) {
+            JsonNode object = tree(StripeFixtures.object(name));
+            objects.put(" " + pathOf(object), object);
+        }
+        JsonNode connect = tree(StripeFixtures.object("payout.connect"));
+        objects.put(CONNECT_ACCOUNT + " " + pathOf(connect), connect);
+    }
+
+    private static String pathOf(JsonNode object) {
+        return "/v1/" + object.path("object").asText() + "s/" + object.path("id").asText();
+    }
+
+    private ResponseDefinition object(Request request, String path) {
+        String context = request.containsHeader("Stripe-Context") ? request.getHeader("Stripe-Context") : "";
+        ResponseDefinition answer = objectAnswer(request, path, context);
+        Map<String, String> logged = new TreeMap<>();
+        logged.put("path", path);
+        logged.put("context", context);
+        logged.put("status", String.valueOf(answer.getStatus()));
+        objectRequests.add(logged);
+        return answer;
+    }
+
+    private ResponseDefinition objectAnswer(Request request, String path, String context) {
+        if (!("Bearer " + API_KEY).equals(request.getHeader("Authorization"))) {
+            return answer(401, """
+                    {"error":{"code":"api_key_invalid","message":"Invalid API Key provided: sk_test_****************0000","type":"invalid_request_error"}}""");
+        }
+        Deque<JsonNode> queue = scripted.get(path);
+        JsonNode next = queue == null ? null : queue.poll();
+        int status = next == null ? 200 : next.path("status").asInt();
+        long delay = next == null ? 0 : next.path("delayMs").asLong();
+        JsonNode object = objects.get(context + " " + path);
+        if (status == 200 && object == null) {
+            status = 404;
+        }
+        ResponseDefinition answer = switch (status) {
+            case 200 -> answer(200, object.toString());
+            case 404 -> {
+                Matcher matcher = OBJECT_PATH.matcher(path);
+                matcher.matches();
+                String type = matcher.group(1).substring(0, matcher.group(1).length() - 1);
+                yield answer(404, """
+                        {"error":{"code":"resource_missing","doc_url":"https://stripe.com/docs/error-codes/resource-missing","message":"No such %s: '%s'","param":"id","type":"invalid_request_error"}}"""
+                        .formatted(type, matcher.group(2)));
+            }
+            case 429 -> answer(429, """
+                    {"error":{"code":"rate_limit","doc_url":"https://stripe.com/docs/error-codes/rate-limit","message":"Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.","type":"invalid_request_error"}}""");
+            default -> answer(status, """
+                    {"error":{"code":"api_error","message":"An unknown error occurred","type":"api_error"}}""");
+        };
+        return delay == 0 ? answer : ResponseDefinitionBuilder.like(answer).withFixedDelay((int) delay).build();
+    }
+
     private static JsonNode tree(byte[] body) {
         try {
             return JSON.readTree(body);
@@ -323,6 +473,9 @@ public final class FakeStripe {
             }
             if (path.equals("/v1/events") && request.getMethod().getName().equals("GET")) {
                 return fake.list(request);
+            }
+            if (OBJECT_PATH.matcher(path).matches() && request.getMethod().getName().equals("GET")) {
+                return fake.object(request, path);
             }
             return answer(404, """
                     {"error":{"message":"Unrecognized request URL (%s: %s).","type":"invalid_request_error"}}"""

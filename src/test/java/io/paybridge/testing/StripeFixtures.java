@@ -19,6 +19,10 @@ public final class StripeFixtures {
 
     public static final Path ROOT = locate();
     public static final Path LEGACY = ROOT.resolve("legacy-2025-02-24.acacia");
+    /** Thin events (Stripe event destinations, {@code "object":"v2.core.event"}). */
+    public static final Path THIN = ROOT.resolve("thin");
+    /** {@code GET /v1/...} answers for the objects the events are about. */
+    public static final Path OBJECTS = ROOT.resolve("objects");
 
     private static final Pattern EVENT_ID = Pattern.compile("\"id\"\\s*:\\s*\"(evt_[^\"]+)\"");
 
@@ -27,6 +31,16 @@ public final class StripeFixtures {
 
     public static byte[] bytes(String type) {
         return read(ROOT.resolve(type + ".json"));
+    }
+
+    /** A thin event: {@code v1.invoice.paid}, {@code v1.payout.paid.connect}. */
+    public static byte[] thin(String name) {
+        return read(THIN.resolve(name + ".json"));
+    }
+
+    /** A Stripe object as the API answers it: {@code invoice}, {@code payout.connect}. */
+    public static byte[] object(String name) {
+        return read(OBJECTS.resolve(name + ".json"));
     }
 
     public static byte[] read(Path file) {

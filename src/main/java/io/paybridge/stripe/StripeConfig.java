@@ -1,4 +1,4 @@
-package io.paybridge.ops;
+package io.paybridge.stripe;
 
 import java.time.Duration;
 
@@ -8,7 +8,8 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /**
- * The Stripe API, used by {@code backfill} and the reconciliation sweep: {@code paybridge.stripe.*}. API keys are per account,
+ * The Stripe API, used by {@code backfill}, the reconciliation sweep and delivery for thin events:
+ * {@code paybridge.stripe.*}. API keys are per account,
  * {@code paybridge.accounts.<name>.api-key}.
  */
 @ConfigMapping(prefix = "paybridge.stripe")
@@ -37,4 +38,11 @@ public interface StripeConfig {
     /** Read timeout of each Stripe call. */
     @WithDefault("30s")
     Duration timeout();
+
+    /**
+     * Connect and read timeout of delivery's fetch of the object a thin event names. Short: the
+     * fetch runs inside a delivery turn, and a failed one is retried with the event's backoff.
+     */
+    @WithDefault("10s")
+    Duration fetchTimeout();
 }

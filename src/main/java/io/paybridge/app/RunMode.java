@@ -1,4 +1,4 @@
-package io.paybridge.ops;
+package io.paybridge.app;
 
 import io.quarkus.runtime.annotations.CommandLineArguments;
 import jakarta.inject.Singleton;
