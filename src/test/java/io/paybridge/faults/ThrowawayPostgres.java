@@ -69,6 +69,8 @@ final class ThrowawayPostgres implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(SCRIPT.toString(), command).redirectErrorStream(true);
             builder.environment().put("PAYBRIDGE_PG_PORT", String.valueOf(port));
             builder.environment().put("PAYBRIDGE_PG_DIR", "/tmp/paybridge-faults-pg-" + port);
+            // Its own database name, whatever scripts/test chose for the other tests.
+            builder.environment().put("PAYBRIDGE_PG_DB", "paybridge");
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
