@@ -1,5 +1,6 @@
 package io.paybridge.console;
 
+import static io.paybridge.testing.Deliveries.awaitStatus;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +10,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -20,13 +20,12 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
-import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
+import io.paybridge.testing.StripeEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -271,7 +270,7 @@ class ConsoleTest {
         salesforce.rejectRecord(PAYOUT, payout, "INVALID_FIELD", "No such column 'Arrival_Date__c' on sobject of type Stripe_Payout__c");
         try {
             postSigned(payoutEvent(payout, eventId, Instant.now().getEpochSecond())).statusCode(200);
-            awaitStatus(eventId, "dead");
+            awaitStatus("default", eventId, "dead");
 
             browser = signedIn();
             browser.click("#saved-views a[data-view='Dead']");
@@ -468,22 +467,7 @@ class ConsoleTest {
         return given().baseUri(adminUrl()).header("Authorization", "Bearer " + ConsoleProfile.TOKEN);
     }
 
-    private static void awaitStatus(String eventId, String status) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                TestDatabase.delivery("default", eventId).map(TestDatabase.Delivery::status)).contains(status));
-    }
-
     private static byte[] payoutEvent(String payout, String eventId, long created) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(StripeFixtures.bytes("payout.paid"));
-            event.put("id", eventId);
-            event.put("created", created);
-            ObjectNode object = (ObjectNode) event.path("data").path("object");
-            object.put("id", payout);
-            object.put("status", "paid");
-            return JSON.writeValueAsBytes(event);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeEvents.payout(payout).eventId(eventId).created(created).status("paid").bytes();
     }
 }

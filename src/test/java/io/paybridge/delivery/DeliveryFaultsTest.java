@@ -1,9 +1,8 @@
 package io.paybridge.delivery;
 
-import static io.paybridge.delivery.DeliveryTest.PAYOUT;
-import static io.paybridge.delivery.DeliveryTest.awaitAllDone;
-import static io.paybridge.delivery.DeliveryTest.metrics;
-import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Deliveries.awaitAllDone;
+import static io.paybridge.testing.Deliveries.metrics;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -17,6 +16,7 @@ import java.util.UUID;
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforce.CallFault;
 import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestDatabase.Delivery;
 import io.paybridge.testing.TestPorts;
@@ -116,7 +116,7 @@ class DeliveryFaultsTest {
         salesforce.slowDelay(Duration.ofSeconds(3));
         salesforce.failNextCallsWith(PAYOUT, id, 1, CallFault.SLOW);
 
-        postSigned(payout(id, "usd", 12345)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
         assertThat(delivery(id).attempts()).isEqualTo(2);
@@ -128,7 +128,7 @@ class DeliveryFaultsTest {
         String id = "po_locked_" + UUID.randomUUID().toString().substring(0, 8);
         salesforce.lockRecordOnce(PAYOUT, id);
 
-        postSigned(payout(id, "usd", 500)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 500).bytes()).statusCode(200);
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
         assertThat(delivery(id).attempts()).isEqualTo(2);
@@ -142,7 +142,7 @@ class DeliveryFaultsTest {
         }
         salesforce.rejectRecord(PAYOUT, ids.get(1), "INVALID_FIELD", "No such column 'Method__c' on sObject of type Stripe_Payout__c");
 
-        ids.forEach(id -> postSigned(payout(id, "usd", 700)).statusCode(200));
+        ids.forEach(id -> postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 700).bytes()).statusCode(200));
         awaitAllDone("default", 3);
 
         Delivery refused = delivery(ids.get(1));
@@ -160,7 +160,7 @@ class DeliveryFaultsTest {
         salesforce.failNextCallsWith(PAYOUT, id, 1, CallFault.REQUEST_LIMIT_EXCEEDED);
         Instant posted = Instant.now();
 
-        postSigned(payout(id, "usd", 12345)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).lastError()).contains("REQUEST_LIMIT_EXCEEDED"));
         assertThat(delivery(id).status()).isEqualTo("pending");
@@ -235,7 +235,7 @@ class DeliveryFaultsTest {
     }
 
     private String deliverPayout(String id) {
-        postSigned(payout(id, "usd", 12345)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
         return id;
     }
@@ -243,7 +243,7 @@ class DeliveryFaultsTest {
     /** Posts a payout event (id {@code evt_<payout id>}); returns the payout id. */
     private static String postPayout() {
         String id = newPayoutId();
-        postSigned(payout(id, "usd", 12345)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
         return id;
     }
 
@@ -251,7 +251,7 @@ class DeliveryFaultsTest {
         return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
-    /** The delivery of the event that {@link DeliveryTest#payout} builds for this payout. */
+    /** The delivery of the event that {@link StripeEvents#payout} builds for this payout (evt_<payout id>). */
     private static Delivery delivery(String payoutId) {
         return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow();
     }

@@ -1,8 +1,7 @@
 package io.paybridge.delivery;
 
-import static io.paybridge.delivery.DeliveryTest.PAYOUT;
-import static io.paybridge.delivery.DeliveryTest.metrics;
-import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Deliveries.metrics;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,6 +18,7 @@ import java.util.regex.Pattern;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
@@ -53,7 +53,7 @@ class DeliveryLivenessTest {
     void aTurnThatNeverEndsIsAbandonedAndLivenessTellsKubernetes() throws Exception {
         assertThat(liveness()).isEqualTo(200);
         String id = "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        postSigned(payout(id, "usd", 4200)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 4200).bytes()).statusCode(200);
 
         try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);

@@ -1,12 +1,11 @@
 package io.paybridge.delivery;
 
-import static io.paybridge.delivery.DeliveryTest.PAYOUT;
-import static io.paybridge.delivery.DeliveryTest.awaitAllDone;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Deliveries.awaitAllDone;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,17 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.paybridge.routes.EventMapper;
 import io.paybridge.salesforce.SalesforceClient;
 import io.paybridge.salesforce.SalesforceConfig;
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
-import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
+import io.paybridge.testing.StripeEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -47,7 +43,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestPorts.class)
 class DeliveryReplicasTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> STATUSES = List.of("pending", "in_transit", "paid");
 
     @Inject
@@ -143,17 +138,11 @@ class DeliveryReplicasTest {
 
     /** Step 0, 1, 2 of a payout's life: pending, in transit, paid, a minute apart. */
     private static byte[] payoutEvent(String payoutId, int step) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(StripeFixtures.bytes("payout.paid"));
-            event.put("id", "evt_" + payoutId + "_" + step);
-            event.put("created", event.path("created").asLong() + 60L * step);
-            event.put("type", "payout." + (step == 0 ? "created" : step == 1 ? "updated" : "paid"));
-            ObjectNode payout = (ObjectNode) event.path("data").path("object");
-            payout.put("id", payoutId);
-            payout.put("status", STATUSES.get(step));
-            return JSON.writeValueAsBytes(event);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeEvents.payout(payoutId)
+                .eventId("evt_" + payoutId + "_" + step)
+                .createdPlus(60L * step)
+                .type("payout." + (step == 0 ? "created" : step == 1 ? "updated" : "paid"))
+                .status(STATUSES.get(step))
+                .bytes();
     }
 }

@@ -19,6 +19,7 @@ import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.delivery.DeliveryRepository.WrittenRecord;
 import io.paybridge.event.EventStatus;
 import io.paybridge.routes.RecordWrite;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -200,7 +201,7 @@ class DeliveryRepositoryTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String payoutId = "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            postSigned(DeliveryTest.payout(payoutId, "usd", 100 + i)).statusCode(200);
+            postSigned(StripeEvents.payout(payoutId).field("currency", "usd").field("amount", 100 + i).bytes()).statusCode(200);
             ids.add("evt_" + payoutId);
         }
         return ids;
@@ -211,7 +212,7 @@ class DeliveryRepositoryTest {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String eventId = "evt_" + payoutId + "_" + UUID.randomUUID().toString().substring(0, 8);
-            byte[] body = new String(DeliveryTest.payout(payoutId, "usd", 100 + i), StandardCharsets.UTF_8)
+            byte[] body = new String(StripeEvents.payout(payoutId).field("currency", "usd").field("amount", 100 + i).bytes(), StandardCharsets.UTF_8)
                     .replace("\"evt_" + payoutId + "\"", "\"" + eventId + "\"")
                     .getBytes(StandardCharsets.UTF_8);
             postSigned(body).statusCode(200);

@@ -2,6 +2,12 @@ package io.paybridge.delivery;
 
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
+import static io.paybridge.testing.Deliveries.awaitAllDone;
+import static io.paybridge.testing.Deliveries.metrics;
+import static io.paybridge.testing.RecordAssertions.assertAmount;
+import static io.paybridge.testing.SObjects.INVOICE;
+import static io.paybridge.testing.SObjects.PAYMENT;
+import static io.paybridge.testing.SObjects.PAYOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,10 +25,10 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.StripeSigner;
 import io.paybridge.testing.TestDatabase;
@@ -44,9 +50,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestPorts.class)
 class DeliveryTest {
 
-    static final String INVOICE = "Stripe_Invoice_Payment__c";
-    static final String PAYMENT = "Stripe_Payment__c";
-    static final String PAYOUT = "Stripe_Payout__c";
     static final String INVOICE_ID = "in_1TQk5bR2hXk9LmQaHq2W8sKd";
     static final String PI_PAID = "pi_3TQk6cR2hXk9LmQa1F9gJk2M";
     static final String PAYOUT_PAID = "po_1TQkAaR2hXk9LmQaPo1aBcDe";
@@ -191,9 +194,9 @@ class DeliveryTest {
 
     @Test
     void amountsFollowTheCurrencyExponent() {
-        byte[] yen = payout("po_jpy_1000", "jpy", 1000);
-        byte[] dollars = payout("po_usd_1000", "usd", 1000);
-        byte[] dinars = payout("po_bhd_1000", "bhd", 1000);
+        byte[] yen = StripeEvents.payout("po_jpy_1000").field("currency", "jpy").field("amount", 1000).bytes();
+        byte[] dollars = StripeEvents.payout("po_usd_1000").field("currency", "usd").field("amount", 1000).bytes();
+        byte[] dinars = StripeEvents.payout("po_bhd_1000").field("currency", "bhd").field("amount", 1000).bytes();
 
         List.of(yen, dollars, dinars).forEach(event -> postSigned(event).statusCode(200));
         awaitAllDone("default", 3);
@@ -231,18 +234,6 @@ class DeliveryTest {
                 .containsPattern("paybridge_salesforce_api_usage_ratio [1-9]"));
     }
 
-    static String metrics() {
-        return given().baseUri(TestPorts.managementUrl()).get("metrics").then().statusCode(200).extract().asString();
-    }
-
-    static void awaitAllDone(String account, int events) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Map<String, String> statuses = TestDatabase.statuses(account);
-            assertThat(statuses).hasSize(events);
-            assertThat(statuses.values()).allMatch(status -> !status.equals("pending") && !status.equals("retrying"));
-        });
-    }
-
     /** Every record the fake holds, without the ids it made up, which differ between runs. */
     private Map<String, Map<String, Map<String, Object>>> everything() {
         Map<String, Map<String, Map<String, Object>>> all = new TreeMap<>();
@@ -265,25 +256,6 @@ class DeliveryTest {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static byte[] payout(String id, String currency, long amount) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(StripeFixtures.bytes("payout.paid"));
-            event.put("id", "evt_" + id);
-            ObjectNode payout = (ObjectNode) event.path("data").path("object");
-            payout.put("id", id);
-            payout.put("currency", currency);
-            payout.put("amount", amount);
-            return JSON.writeValueAsBytes(event);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void assertAmount(Map<String, Object> record, String field, String expected) {
-        assertThat(record).containsKey(field);
-        assertThat(new BigDecimal(String.valueOf(record.get(field)))).isEqualByComparingTo(expected);
     }
 
     /** Compares a record field by field: the same fields, numbers by value. */

@@ -1,7 +1,6 @@
 package io.paybridge.delivery;
 
-import static io.paybridge.delivery.DeliveryTest.PAYOUT;
-import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +13,7 @@ import java.util.UUID;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
@@ -46,7 +46,7 @@ class DeliveryWakeUpTest {
     void aStoredEventIsDeliveredWithoutWaitingForThePoll() {
         String id = newPayoutId();
 
-        postSigned(payout(id, "usd", 1000)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 1000).bytes()).statusCode(200);
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(id)).isEqualTo("delivered"));
         assertThat(salesforce.record(PAYOUT, id)).isNotNull();
@@ -55,7 +55,7 @@ class DeliveryWakeUpTest {
     @Test
     void aReplayedEventIsPushedAgainWithoutWaitingForThePoll() {
         String id = newPayoutId();
-        postSigned(payout(id, "usd", 2000)).statusCode(200);
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 2000).bytes()).statusCode(200);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(id)).isEqualTo("delivered"));
         int calls = salesforce.callsWith(PAYOUT, id);
 

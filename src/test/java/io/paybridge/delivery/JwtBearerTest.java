@@ -1,8 +1,7 @@
 package io.paybridge.delivery;
 
-import static io.paybridge.delivery.DeliveryTest.PAYOUT;
-import static io.paybridge.delivery.DeliveryTest.awaitAllDone;
-import static io.paybridge.delivery.DeliveryTest.payout;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Deliveries.awaitAllDone;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +10,7 @@ import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
@@ -48,7 +48,7 @@ class JwtBearerTest {
     void deliversWithATokenFromASignedAssertion() {
         FakeSalesforce salesforce = FakeSalesforceResource.cleanSlate();
 
-        postSigned(payout("po_jwt_1", "usd", 4200)).statusCode(200);
+        postSigned(StripeEvents.payout("po_jwt_1").field("currency", "usd").field("amount", 4200).bytes()).statusCode(200);
         awaitAllDone("default", 1);
 
         assertThat(TestDatabase.delivery("default", "evt_po_jwt_1").orElseThrow().status()).isEqualTo("delivered");

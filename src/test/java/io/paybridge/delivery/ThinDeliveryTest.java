@@ -25,10 +25,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.paybridge.testing.Deliveries;
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
 import io.paybridge.testing.FakeStripe;
 import io.paybridge.testing.FakeStripeResource;
+import io.paybridge.testing.RecordAssertions;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.StripeSigner;
 import io.paybridge.testing.TestDatabase;
@@ -123,7 +125,7 @@ class ThinDeliveryTest {
         Map<String, Object> record = salesforce.record(PAYOUT, payoutId);
         assertThat(record).containsEntry("Status__c", "paid").containsEntry("Stripe_Account__c", "default")
                 .containsEntry("Reconciliation_Status__c", "completed");
-        DeliveryTest.assertAmount(record, "Amount__c", "2500.00");
+        RecordAssertions.assertAmount(record, "Amount__c", "2500.00");
         // The operator sees what was fetched.
         JsonNode detail = tree(given().baseUri(TestPorts.managementUrl().replace("/q/", "/admin/")).get("events/default/" + id)
                 .then().statusCode(200).extract().asByteArray());
@@ -132,7 +134,7 @@ class ThinDeliveryTest {
         assertThat(detail.at("/payload/object").asText()).isEqualTo("v2.core.event");
         assertThat(detail.path("records")).hasSize(1);
         assertThat(detail.at("/records/0/externalId").asText()).isEqualTo(payoutId);
-        assertThat(DeliveryTest.metrics()).contains("paybridge_stripe_requests_total{outcome=\"success\",purpose=\"fetch\"}");
+        assertThat(Deliveries.metrics()).contains("paybridge_stripe_requests_total{outcome=\"success\",purpose=\"fetch\"}");
     }
 
     @Test
@@ -145,7 +147,7 @@ class ThinDeliveryTest {
 
         assertThat(dead.lastError()).contains("404").contains("resource_missing").contains(invoiceId);
         assertThat(salesforce.callsWith(INVOICE, invoiceId)).isZero();
-        assertThat(DeliveryTest.metrics()).contains("paybridge_stripe_requests_total{outcome=\"not_found\",purpose=\"fetch\"}");
+        assertThat(Deliveries.metrics()).contains("paybridge_stripe_requests_total{outcome=\"not_found\",purpose=\"fetch\"}");
     }
 
     @Test
@@ -185,7 +187,7 @@ class ThinDeliveryTest {
         assertThat(delivered.attempts()).isEqualTo(4);
         assertThat(statusesAnswered(path("payout", payoutId))).containsExactly("500", "500", "500", "200");
         assertThat(pushes(PAYOUT_ID, payoutId)).hasSize(1);
-        assertThat(DeliveryTest.metrics()).contains("paybridge_stripe_requests_total{outcome=\"server_error\",purpose=\"fetch\"}");
+        assertThat(Deliveries.metrics()).contains("paybridge_stripe_requests_total{outcome=\"server_error\",purpose=\"fetch\"}");
     }
 
     @Test
@@ -203,7 +205,7 @@ class ThinDeliveryTest {
         assertThat(delivered.attempts()).isEqualTo(2);
         assertThat(stripe.requestsOf(path("payment_intent", paymentId))).isEqualTo(2);
         assertThat(salesforce.record(PAYMENT, paymentId)).containsEntry("Status__c", "succeeded");
-        assertThat(DeliveryTest.metrics()).contains("paybridge_stripe_requests_total{outcome=\"timeout\",purpose=\"fetch\"}");
+        assertThat(Deliveries.metrics()).contains("paybridge_stripe_requests_total{outcome=\"timeout\",purpose=\"fetch\"}");
     }
 
     @Test
@@ -290,8 +292,8 @@ class ThinDeliveryTest {
                 .containsEntry("Last_Stripe_Event_Id__c", StripeFixtures.eventId(thinPaid))
                 .containsEntry("Last_Stripe_Event_Type__c", "invoice.paid")
                 .containsEntry("Attempt_Count__c", 2);
-        DeliveryTest.assertAmount(record, "Amount_Paid__c", "125.00");
-        DeliveryTest.assertAmount(record, "Amount_Remaining__c", "0.00");
+        RecordAssertions.assertAmount(record, "Amount_Paid__c", "125.00");
+        RecordAssertions.assertAmount(record, "Amount_Remaining__c", "0.00");
         story.forEach(event -> assertThat(TestDatabase.delivery("default", StripeFixtures.eventId(event)))
                 .hasValueSatisfying(delivery -> assertThat(delivery.status()).isIn("delivered", "skipped")));
     }

@@ -1,5 +1,7 @@
 package io.paybridge.ops;
 
+import static io.paybridge.testing.Deliveries.awaitStatus;
+import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,19 +12,17 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
-import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
+import io.paybridge.testing.StripeEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -42,7 +42,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestPorts.class)
 class AdminApiTest {
 
-    static final String PAYOUT = "Stripe_Payout__c";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     FakeSalesforce salesforce;
@@ -66,9 +65,9 @@ class AdminApiTest {
     @Test
     void listsNewestFirstWithFiltersAndPages() {
         for (int i = 0; i < 5; i++) {
-            postSigned(payout("po_list_" + i, "paid", 1_700_000_000L + i)).statusCode(200);
+            postSigned(StripeEvents.payout("po_list_" + i).created(1_700_000_000L + i).bytes()).statusCode(200);
         }
-        awaitStatus("evt_po_list_4", "delivered");
+        awaitStatus("default", "evt_po_list_4", "delivered");
 
         List<String> seen = new ArrayList<>();
         String after = null;
@@ -115,8 +114,8 @@ class AdminApiTest {
 
     @Test
     void showsOneEventWithItsRecordsAndPayload() {
-        postSigned(payout("po_detail", "paid", 1_700_000_100L)).statusCode(200);
-        awaitStatus("evt_po_detail", "delivered");
+        postSigned(StripeEvents.payout("po_detail").created(1_700_000_100L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_detail", "delivered");
 
         admin().get("events/default/evt_po_detail").then().statusCode(200)
                 .body("id", equalTo("evt_po_detail"))
@@ -139,8 +138,8 @@ class AdminApiTest {
     @Test
     void replaysDeadEventsUntilTheyAreDelivered() {
         salesforce.rejectRecord(PAYOUT, "po_dead", "INVALID_FIELD", "No such column 'Arrival_Date__c' on sobject of type Stripe_Payout__c");
-        postSigned(payout("po_dead", "paid", 1_700_000_200L)).statusCode(200);
-        awaitStatus("evt_po_dead", "dead");
+        postSigned(StripeEvents.payout("po_dead").created(1_700_000_200L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_dead", "dead");
         admin().get("events/default/evt_po_dead").then().body("lastError", containsString("INVALID_FIELD"))
                 .body("records[0].salesforceId", nullValue());
 
@@ -149,35 +148,35 @@ class AdminApiTest {
         assertThat(TestDatabase.delivery("default", "evt_po_dead").orElseThrow().status()).isEqualTo("dead");
 
         replay(Map.of("status", "dead")).body("matched", equalTo(1)).body("replayed", equalTo(1));
-        awaitStatus("evt_po_dead", "delivered");
+        awaitStatus("default", "evt_po_dead", "delivered");
         assertThat(TestDatabase.delivery("default", "evt_po_dead").orElseThrow().attempts()).isEqualTo(1);
         assertThat(salesforce.record(PAYOUT, "po_dead")).containsEntry("Status__c", "paid");
     }
 
     @Test
     void aReplayedOldEventDoesNotOverwriteNewerState() {
-        postSigned(payout("po_order", "in_transit", 1_700_000_300L, "evt_po_order_old")).statusCode(200);
-        awaitStatus("evt_po_order_old", "delivered");
-        postSigned(payout("po_order", "paid", 1_700_000_400L, "evt_po_order_new")).statusCode(200);
-        awaitStatus("evt_po_order_new", "delivered");
+        postSigned(StripeEvents.payout("po_order").type("payout.updated").status("in_transit").created(1_700_000_300L).eventId("evt_po_order_old").bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_order_old", "delivered");
+        postSigned(StripeEvents.payout("po_order").created(1_700_000_400L).eventId("evt_po_order_new").bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_order_new", "delivered");
         int calls = salesforce.calls();
 
         replay(Map.of("ids", List.of("evt_po_order_old"))).body("matched", equalTo(1)).body("replayed", equalTo(1));
-        awaitStatus("evt_po_order_old", "skipped");
+        awaitStatus("default", "evt_po_order_old", "skipped");
 
         assertThat(salesforce.record(PAYOUT, "po_order")).containsEntry("Status__c", "paid");
         assertThat(salesforce.calls()).isEqualTo(calls);
 
         replay(Map.of("ids", List.of("evt_po_order_new"))).body("replayed", equalTo(1));
-        awaitStatus("evt_po_order_new", "delivered");
+        awaitStatus("default", "evt_po_order_new", "delivered");
         assertThat(salesforce.calls()).as("the newest event is pushed again").isEqualTo(calls + 1);
         assertThat(salesforce.record(PAYOUT, "po_order")).containsEntry("Status__c", "paid");
     }
 
     @Test
     void aDryRunChangesNothing() {
-        postSigned(payout("po_dry", "paid", 1_700_000_500L)).statusCode(200);
-        awaitStatus("evt_po_dry", "delivered");
+        postSigned(StripeEvents.payout("po_dry").created(1_700_000_500L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_dry", "delivered");
         TestDatabase.Delivery before = TestDatabase.delivery("default", "evt_po_dry").orElseThrow();
 
         replay(Map.of("account", "default", "type", "payout.*", "dryRun", true))
@@ -219,27 +218,4 @@ class AdminApiTest {
         return admin().contentType("application/json").body(body).post("replay").then();
     }
 
-    static void awaitStatus(String eventId, String status) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                TestDatabase.delivery("default", eventId).map(TestDatabase.Delivery::status)).contains(status));
-    }
-
-    static byte[] payout(String id, String status, long created) {
-        return payout(id, status, created, "evt_" + id);
-    }
-
-    static byte[] payout(String id, String status, long created, String eventId) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(StripeFixtures.bytes("payout.paid"));
-            event.put("id", eventId);
-            event.put("created", created);
-            event.put("type", "payout." + (status.equals("in_transit") ? "updated" : status));
-            ObjectNode payout = (ObjectNode) event.path("data").path("object");
-            payout.put("id", id);
-            payout.put("status", status);
-            return JSON.writeValueAsBytes(event);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

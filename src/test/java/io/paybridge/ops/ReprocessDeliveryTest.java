@@ -1,7 +1,7 @@
 package io.paybridge.ops;
 
-import static io.paybridge.ops.AdminApiTest.awaitStatus;
-import static io.paybridge.ops.AdminApiTest.payout;
+import static io.paybridge.testing.Deliveries.awaitStatus;
+import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,6 +14,7 @@ import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
+import io.paybridge.testing.StripeEvents;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,17 +41,17 @@ class ReprocessDeliveryTest {
 
     @Test
     void reprocessedDeadEventsEndDelivered() throws Exception {
-        salesforce.rejectRecord(AdminApiTest.PAYOUT, "po_reprocess", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Amount must be positive");
-        postSigned(payout("po_reprocess", "paid", 1_700_001_000L)).statusCode(200);
-        awaitStatus("evt_po_reprocess", "dead");
-        salesforce.acceptRecord(AdminApiTest.PAYOUT, "po_reprocess");
+        salesforce.rejectRecord(PAYOUT, "po_reprocess", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Amount must be positive");
+        postSigned(StripeEvents.payout("po_reprocess").created(1_700_001_000L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_reprocess", "dead");
+        salesforce.acceptRecord(PAYOUT, "po_reprocess");
 
         CommandResult result = reprocess("--status", "dead", "--account", "default");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("matched=1 replayed=1");
-        awaitStatus("evt_po_reprocess", "delivered");
-        assertThat(salesforce.record(AdminApiTest.PAYOUT, "po_reprocess")).containsEntry("Status__c", "paid");
+        awaitStatus("default", "evt_po_reprocess", "delivered");
+        assertThat(salesforce.record(PAYOUT, "po_reprocess")).containsEntry("Status__c", "paid");
     }
 
     /** Runs the command in this application; the packaged twin runs it as a process of its own. */
