@@ -67,7 +67,7 @@ public class AdminRoutes {
             return;
         }
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"paybridge-admin\"");
-        error(ctx, 401, "unauthorized", "the admin API requires Authorization: Bearer <paybridge.admin.token>");
+        JsonAnswers.error(ctx, 401, "unauthorized", "the admin API requires Authorization: Bearer <paybridge.admin.token>");
     }
 
     private boolean presentedTokenMatches(String authorization) {
@@ -99,7 +99,7 @@ public class AdminRoutes {
                 .subscribe().with(
                         found -> found.ifPresentOrElse(
                                 detail -> respond(ctx, 200, detail),
-                                () -> error(ctx, 404, "not_found", "no event " + id + " is stored for account " + account)),
+                                () -> JsonAnswers.error(ctx, 404, "not_found", "no event " + id + " is stored for account " + account)),
                         failure -> failed(ctx, failure));
     }
 
@@ -113,7 +113,7 @@ public class AdminRoutes {
 
     private void replay(RoutingContext ctx) {
         if (ctx.body() != null && ctx.body().length() > MAX_BODY_BYTES) {
-            error(ctx, 413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+            JsonAnswers.error(ctx, 413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
             return;
         }
         answer(ctx, Uni.createFrom().deferred(() -> {
@@ -150,11 +150,11 @@ public class AdminRoutes {
 
     private void failed(RoutingContext ctx, Throwable failure) {
         if (failure instanceof InvalidRequestException invalid) {
-            error(ctx, 400, "invalid_request", invalid.getMessage());
+            JsonAnswers.error(ctx, 400, "invalid_request", invalid.getMessage());
             return;
         }
         LOG.errorf("Admin call %s %s failed: %s", ctx.request().method(), ctx.request().path(), failure.toString());
-        error(ctx, 503, "unavailable", "the database could not answer; retry later");
+        JsonAnswers.error(ctx, 503, "unavailable", "the database could not answer; retry later");
     }
 
     /** Failures of the router itself, such as a body over the limit, answered in the API's shape. */
@@ -165,38 +165,23 @@ public class AdminRoutes {
             failed(ctx, ctx.failure());
             return;
         }
-        error(ctx, status, status == 413 ? "payload_too_large" : "invalid_request", message);
+        JsonAnswers.error(ctx, status, status == 413 ? "payload_too_large" : "invalid_request", message);
     }
 
     private void notFound(RoutingContext ctx) {
         if (ctx.request().method() != HttpMethod.GET && ctx.request().method() != HttpMethod.POST) {
-            error(ctx, 405, "method_not_allowed", "the admin API takes GET and POST only");
+            JsonAnswers.error(ctx, 405, "method_not_allowed", "the admin API takes GET and POST only");
             return;
         }
-        error(ctx, 404, "not_found", "no such admin resource; see GET /admin/events, GET /admin/stats and POST /admin/replay");
+        JsonAnswers.error(ctx, 404, "not_found", "no such admin resource; see GET /admin/events, GET /admin/stats and POST /admin/replay");
     }
 
     private void respond(RoutingContext ctx, int status, Object body) {
         try {
-            send(ctx, status, json.writeValueAsString(body));
+            JsonAnswers.send(ctx, status, json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             failed(ctx, e);
         }
-    }
-
-    private static void error(RoutingContext ctx, int status, String code, String message) {
-        send(ctx, status, new JsonObject().put("error", code).put("message", message).encode());
-    }
-
-    private static void send(RoutingContext ctx, int status, String body) {
-        if (ctx.response().ended()) {
-            return;
-        }
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(body);
     }
 
     private static Integer integer(String text) {

@@ -1,7 +1,7 @@
 package io.paybridge.reconcile;
 
+import io.paybridge.ops.JsonAnswers;
 import io.quarkus.vertx.http.ManagementInterface;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,19 +38,19 @@ public class ReconcileRoutes {
     private void reconcile(RoutingContext ctx) {
         String full = ctx.queryParams().get("full");
         if (full != null && !full.equals("true") && !full.equals("false")) {
-            send(ctx, 400, error("invalid_request", "full must be true or false"));
+            JsonAnswers.error(ctx, 400, "invalid_request", "full must be true or false");
             return;
         }
         try {
             Sweep sweep = service.sweepNow(Boolean.parseBoolean(full));
             if (!sweep.ran()) {
-                send(ctx, 409, error("sweep_running", "a sweep is running on another replica; its result is in the metrics and log"));
+                JsonAnswers.error(ctx, 409, "sweep_running", "a sweep is running on another replica; its result is in the metrics and log");
                 return;
             }
-            send(ctx, 200, new JsonObject().put("accounts", runs(sweep)));
+            JsonAnswers.send(ctx, 200, new JsonObject().put("accounts", runs(sweep)));
         } catch (RuntimeException failure) {
             LOG.errorf("POST /admin/reconcile failed: %s", failure.toString());
-            send(ctx, 503, error("unavailable", "the database could not answer; retry later"));
+            JsonAnswers.error(ctx, 503, "unavailable", "the database could not answer; retry later");
         }
     }
 
@@ -67,20 +67,5 @@ public class ReconcileRoutes {
                     .put("error", run.error()));
         }
         return runs;
-    }
-
-    private static JsonObject error(String code, String message) {
-        return new JsonObject().put("error", code).put("message", message);
-    }
-
-    private static void send(RoutingContext ctx, int status, JsonObject body) {
-        if (ctx.response().ended()) {
-            return;
-        }
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(body.encode());
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,6 +25,11 @@ class ReprocessDeliveryIT extends ReprocessDeliveryTest {
         List<String> command = new ArrayList<>(Files.isRegularFile(nativeRunner)
                 ? List.of(nativeRunner.toString())
                 : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (!Files.isRegularFile(nativeRunner)) {
+            // The JVM options the integration tests launch the application with (pom.xml).
+            command.addAll(Arrays.asList(System.getProperty("quarkus.test.arg-line", "").split("\\s+")));
+            command.removeIf(String::isBlank);
+        }
         command.addAll(List.of(
                 "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=0",

@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
+import io.paybridge.accounts.Accounts;
+import io.paybridge.accounts.AccountsConfig;
 import io.paybridge.ops.EventAdminService;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * What the commands say about arguments they cannot use, before they touch the database or Stripe.
- * Plain picocli over commands without services: a refusal that reached a service would fail here
- * with a NullPointerException instead of exit code 2. {@link CommandsTest} runs what needs the
+ * Plain picocli over commands without services (and one configured account without a key): a
+ * refusal that reached a service would fail here with a NullPointerException instead of exit code 2. {@link CommandsTest} runs what needs the
  * application.
  */
 class CommandArgumentsTest {
@@ -51,6 +56,17 @@ class CommandArgumentsTest {
     }
 
     @Test
+    void backfillRefusesAccountsItCannotUse() {
+        Run unknown = run("backfill", "--account", "nobody", "--since", "1h");
+        assertThat(unknown.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
+        assertThat(unknown.err()).contains("unknown account 'nobody'");
+
+        Run noKey = run("backfill", "--account", "nokey", "--since", "1h");
+        assertThat(noKey.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
+        assertThat(noKey.err()).contains("paybridge.accounts.nokey.api-key");
+    }
+
+    @Test
     void helpListsTheCommands() {
         Run help = run("--help");
         assertThat(help.exitCode()).isZero();
@@ -65,6 +81,19 @@ class CommandArgumentsTest {
         return new Run(exitCode, out.toString(), err.toString());
     }
 
+    /** {@code nokey} has webhook secrets and no API key. */
+    private static final Accounts ACCOUNTS = new Accounts(() -> Map.of("nokey", new AccountsConfig.Account() {
+        @Override
+        public Optional<List<String>> webhookSecrets() {
+            return Optional.of(List.of("whsec_nokey_only"));
+        }
+
+        @Override
+        public Optional<String> apiKey() {
+            return Optional.empty();
+        }
+    }));
+
     /** Commands whose services are absent: any use of one fails the test. */
     private static final class WithoutServices implements CommandLine.IFactory {
         @Override
@@ -73,7 +102,7 @@ class CommandArgumentsTest {
                 return type.cast(new ReprocessCommand(new EventAdminService(null, null, null, null)));
             }
             if (type == BackfillCommand.class) {
-                return type.cast(new BackfillCommand(null, null));
+                return type.cast(new BackfillCommand(ACCOUNTS, null));
             }
             return CommandLine.defaultFactory().create(type);
         }

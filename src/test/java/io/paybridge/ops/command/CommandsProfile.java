@@ -8,7 +8,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * Commands against the fake Stripe Events API: {@code default} has the right API key, {@code acme} a
- * key Stripe refuses, {@code nokey} none. Delivery stays off: commands never deliver.
+ * key Stripe refuses. Delivery stays off: commands never deliver.
  */
 public class CommandsProfile implements QuarkusTestProfile {
 
@@ -29,8 +29,7 @@ public class CommandsProfile implements QuarkusTestProfile {
                 "quarkus.management.port", String.valueOf(MANAGEMENT),
                 "quarkus.management.test-port", String.valueOf(MANAGEMENT),
                 "paybridge.salesforce.enabled", "false",
-                "paybridge.accounts.acme.api-key", WRONG_KEY,
-                "paybridge.accounts.nokey.webhook-secrets", "whsec_nokey_only");
+                "paybridge.accounts.acme.api-key", WRONG_KEY);
     }
 
     private static int freePort() {
