@@ -31,7 +31,7 @@ class ArchitectureTest {
     void intakeNeverReachesDeliveryOrSalesforce() {
         noClasses().that().resideInAPackage("io.paybridge.intake..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.salesforce..",
-                        "io.paybridge.routes..")
+                        "io.paybridge.mapping..")
                 .because("an event is acknowledged once stored, whatever Salesforce does")
                 .check(production);
     }
@@ -47,19 +47,21 @@ class ArchitectureTest {
 
     @Test
     void mappingIsPure() {
-        noClasses().that().resideInAPackage("io.paybridge.routes..")
+        noClasses().that().resideInAPackage("io.paybridge.mapping..")
                 .should().dependOnClassesThat().resideInAnyPackage(DATABASE)
                 .orShould().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.smallrye.mutiny..",
                         "jakarta.ws.rs..", "org.eclipse.microprofile.rest.client..")
                 .orShould().dependOnClassesThat().resideInAnyPackage("io.paybridge.intake..", "io.paybridge.delivery..",
-                        "io.paybridge.salesforce..", "io.paybridge.ops..")
+                        "io.paybridge.salesforce..", "io.paybridge.stripe..", "io.paybridge.admin..", "io.paybridge.backfill..",
+                        "io.paybridge.retention..", "io.paybridge.command..", "io.paybridge.reconcile..", "io.paybridge.console..")
                 .because("mapping turns an event into records and nothing else, so it is tested without any peer")
                 .check(production);
     }
 
     @Test
     void operationsNeverCallSalesforce() {
-        noClasses().that().resideInAPackage("io.paybridge.ops..")
+        noClasses().that().resideInAnyPackage("io.paybridge.admin..", "io.paybridge.backfill..", "io.paybridge.retention..",
+                        "io.paybridge.command..", "io.paybridge.console..")
                 .should().dependOnClassesThat().resideInAPackage("io.paybridge.salesforce..")
                 .because("a replay or a backfill puts events back for delivery, which alone pushes to Salesforce")
                 .check(production);
@@ -70,7 +72,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.paybridge.stripe..")
                 .should().dependOnClassesThat().resideInAnyPackage(DATABASE)
                 .orShould().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.intake..",
-                        "io.paybridge.ops..", "io.paybridge.salesforce..")
+                        "io.paybridge.admin..", "io.paybridge.backfill..", "io.paybridge.salesforce..")
                 .because("the client fetches from Stripe; what a fetch means for an event is delivery's")
                 .check(production);
     }

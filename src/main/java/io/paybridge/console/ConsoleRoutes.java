@@ -1,6 +1,6 @@
 package io.paybridge.console;
 
-import io.paybridge.ops.AdminConfig;
+import io.paybridge.admin.AdminConfig;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.event.EventStatus;
-import io.paybridge.routes.RecordWrite;
+import io.paybridge.mapping.RecordWrite;
 
 /**
  * One claim's worth of work, decided before any call: which records to push with which fields,

@@ -1,6 +1,6 @@
 package io.paybridge.reconcile;
 
-import io.paybridge.ops.BackfillResult;
+import io.paybridge.backfill.BackfillResult;
 
 /**
  * One account's part of a sweep.

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.paybridge.ops.BackfillResult;
+import io.paybridge.backfill.BackfillResult;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

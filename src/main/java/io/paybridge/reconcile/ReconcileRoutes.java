@@ -1,6 +1,6 @@
 package io.paybridge.reconcile;
 
-import io.paybridge.ops.JsonAnswers;
+import io.paybridge.admin.JsonAnswers;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -15,7 +15,7 @@ import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.MappedEvent;
 import io.paybridge.event.EventStatus;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
-import io.paybridge.routes.RecordWrite;
+import io.paybridge.mapping.RecordWrite;
 import org.junit.jupiter.api.Test;
 
 class DeliveryPlanTest {

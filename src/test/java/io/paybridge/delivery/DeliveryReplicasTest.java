@@ -17,7 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.paybridge.routes.EventMapper;
+import io.paybridge.mapping.EventMapper;
 import io.paybridge.salesforce.SalesforceClient;
 import io.paybridge.salesforce.SalesforceConfig;
 import io.paybridge.testing.FakeSalesforce;

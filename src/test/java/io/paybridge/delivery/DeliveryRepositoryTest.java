@@ -18,7 +18,7 @@ import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.delivery.DeliveryRepository.WrittenRecord;
 import io.paybridge.event.EventStatus;
-import io.paybridge.routes.RecordWrite;
+import io.paybridge.mapping.RecordWrite;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;

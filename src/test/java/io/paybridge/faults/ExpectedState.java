@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.paybridge.delivery.OrderingKey;
 import io.paybridge.faults.StoryEvents.StoryEvent;
-import io.paybridge.routes.EventMapper;
-import io.paybridge.routes.RecordWrite;
-import io.paybridge.routes.Routes;
+import io.paybridge.mapping.EventMapper;
+import io.paybridge.mapping.RecordWrite;
+import io.paybridge.mapping.Routes;
 
 /**
  * What Salesforce holds when every distinct event is applied once, in Stripe's order: each record

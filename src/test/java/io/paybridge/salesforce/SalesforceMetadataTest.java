@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.paybridge.routes.Conversion;
-import io.paybridge.routes.Route;
-import io.paybridge.routes.Routes;
+import io.paybridge.mapping.Conversion;
+import io.paybridge.mapping.Route;
+import io.paybridge.mapping.Routes;
 import io.paybridge.salesforce.SalesforceMetadata.Field;
 import io.paybridge.salesforce.SalesforceMetadata.PermissionSet;
 import io.paybridge.salesforce.SalesforceMetadata.SObject;

@@ -1,0 +1,221 @@
+package io.paybridge.admin;
+
+import static io.paybridge.testing.Deliveries.awaitStatus;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.paybridge.testing.StripeEvents;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin API on the management port: listing with filters and pages, one event with its
+ * records, and replays that end dead events delivered without letting an old event overwrite
+ * newer Salesforce state.
+ */
+@QuarkusTest
+@TestProfile(AdminProfile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class AdminApiTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    FakeSalesforce salesforce;
+
+    @BeforeEach
+    void cleanSlate() {
+        salesforce = FakeSalesforceResource.cleanSlate();
+    }
+
+    @Test
+    void refusesCallsWithoutTheToken() {
+        given().baseUri(adminUrl()).get("events")
+                .then().statusCode(401)
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("error", equalTo("unauthorized"));
+        given().baseUri(adminUrl()).header("Authorization", "Bearer wrong-token").post("replay")
+                .then().statusCode(401);
+        admin().get("events").then().statusCode(200);
+    }
+
+    @Test
+    void listsNewestFirstWithFiltersAndPages() {
+        for (int i = 0; i < 5; i++) {
+            postSigned(StripeEvents.payout("po_list_" + i).created(1_700_000_000L + i).bytes()).statusCode(200);
+        }
+        awaitStatus("default", "evt_po_list_4", "delivered");
+
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        do {
+            RequestSpecification page = admin().queryParam("type", "payout.*").queryParam("limit", 2);
+            if (after != null) {
+                page.queryParam("after", after);
+            }
+            ValidatableResponse response = page.get("events").then().statusCode(200);
+            seen.addAll(response.extract().jsonPath().getList("events.id", String.class));
+            after = response.extract().jsonPath().getString("next");
+        } while (after != null);
+
+        assertThat(seen).containsExactly("evt_po_list_4", "evt_po_list_3", "evt_po_list_2", "evt_po_list_1", "evt_po_list_0");
+        admin().queryParam("type", "invoice.*").get("events").then().statusCode(200).body("events", hasSize(0));
+        admin().queryParam("since", "2023-11-14T22:13:22Z").queryParam("until", "2023-11-14T22:13:24Z").get("events")
+                .then().statusCode(200)
+                .body("events.id", equalTo(List.of("evt_po_list_3", "evt_po_list_2")))
+                .body("events[0].account", equalTo("default"))
+                .body("events[0].status", equalTo("delivered"))
+                .body("events[0].attempts", equalTo(1))
+                .body("events[0].created", equalTo("2023-11-14T22:13:23Z"))
+                .body("events[0].receivedAt", notNullValue())
+                .body("events[0].lastError", nullValue())
+                .body("next", nullValue());
+        admin().queryParam("status", "dead").queryParam("account", "default").get("events")
+                .then().statusCode(200).body("events", hasSize(0));
+    }
+
+    @Test
+    void explainsWhatIsWrongWithAFilter() {
+        admin().queryParam("status", "lost").get("events")
+                .then().statusCode(400).body("error", equalTo("invalid_request")).body("message", containsString("status must be one of"));
+        admin().queryParam("since", "yesterday").get("events")
+                .then().statusCode(400).body("message", containsString("since must be an ISO-8601 time"));
+        admin().queryParam("since", "2026-01-02T00:00:00Z").queryParam("until", "2026-01-01T00:00:00Z").get("events")
+                .then().statusCode(400).body("message", containsString("since must be before until"));
+        admin().queryParam("limit", "0").get("events").then().statusCode(400).body("message", containsString("limit"));
+        admin().queryParam("limit", "ten").get("events").then().statusCode(400).body("message", containsString("limit"));
+        admin().queryParam("after", "not-a-cursor").get("events").then().statusCode(400).body("message", containsString("after"));
+        admin().queryParam("type", "Invoice.Paid'; drop").get("events").then().statusCode(400).body("message", containsString("type"));
+        admin().get("nothing-here").then().statusCode(404).body("error", equalTo("not_found"));
+    }
+
+    @Test
+    void showsOneEventWithItsRecordsAndPayload() {
+        postSigned(StripeEvents.payout("po_detail").created(1_700_000_100L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_detail", "delivered");
+
+        admin().get("events/default/evt_po_detail").then().statusCode(200)
+                .body("id", equalTo("evt_po_detail"))
+                .body("type", equalTo("payout.paid"))
+                .body("status", equalTo("delivered"))
+                .body("objectId", equalTo("po_detail"))
+                .body("objectType", equalTo("payout"))
+                .body("nextAttemptAt", notNullValue())
+                .body("records", hasSize(1))
+                .body("records[0].sobject", equalTo(PAYOUT))
+                .body("records[0].externalIdField", equalTo("Stripe_Payout_Id__c"))
+                .body("records[0].externalId", equalTo("po_detail"))
+                .body("records[0].salesforceId", equalTo(salesforce.salesforceId(PAYOUT, "po_detail")))
+                .body("payload.id", equalTo("evt_po_detail"))
+                .body("payload.data.object.id", equalTo("po_detail"));
+        admin().get("events/default/evt_unknown").then().statusCode(404).body("error", equalTo("not_found"));
+        admin().get("events/nobody/evt_po_detail").then().statusCode(404);
+    }
+
+    @Test
+    void replaysDeadEventsUntilTheyAreDelivered() {
+        salesforce.rejectRecord(PAYOUT, "po_dead", "INVALID_FIELD", "No such column 'Arrival_Date__c' on sobject of type Stripe_Payout__c");
+        postSigned(StripeEvents.payout("po_dead").created(1_700_000_200L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_dead", "dead");
+        admin().get("events/default/evt_po_dead").then().body("lastError", containsString("INVALID_FIELD"))
+                .body("records[0].salesforceId", nullValue());
+
+        salesforce.acceptRecord(PAYOUT, "po_dead");
+        replay(Map.of("status", "dead", "dryRun", true)).body("matched", equalTo(1)).body("replayed", equalTo(0));
+        assertThat(TestDatabase.delivery("default", "evt_po_dead").orElseThrow().status()).isEqualTo("dead");
+
+        replay(Map.of("status", "dead")).body("matched", equalTo(1)).body("replayed", equalTo(1));
+        awaitStatus("default", "evt_po_dead", "delivered");
+        assertThat(TestDatabase.delivery("default", "evt_po_dead").orElseThrow().attempts()).isEqualTo(1);
+        assertThat(salesforce.record(PAYOUT, "po_dead")).containsEntry("Status__c", "paid");
+    }
+
+    @Test
+    void aReplayedOldEventDoesNotOverwriteNewerState() {
+        postSigned(StripeEvents.payout("po_order").type("payout.updated").status("in_transit").created(1_700_000_300L).eventId("evt_po_order_old").bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_order_old", "delivered");
+        postSigned(StripeEvents.payout("po_order").created(1_700_000_400L).eventId("evt_po_order_new").bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_order_new", "delivered");
+        int calls = salesforce.calls();
+
+        replay(Map.of("ids", List.of("evt_po_order_old"))).body("matched", equalTo(1)).body("replayed", equalTo(1));
+        awaitStatus("default", "evt_po_order_old", "skipped");
+
+        assertThat(salesforce.record(PAYOUT, "po_order")).containsEntry("Status__c", "paid");
+        assertThat(salesforce.calls()).isEqualTo(calls);
+
+        replay(Map.of("ids", List.of("evt_po_order_new"))).body("replayed", equalTo(1));
+        awaitStatus("default", "evt_po_order_new", "delivered");
+        assertThat(salesforce.calls()).as("the newest event is pushed again").isEqualTo(calls + 1);
+        assertThat(salesforce.record(PAYOUT, "po_order")).containsEntry("Status__c", "paid");
+    }
+
+    @Test
+    void aDryRunChangesNothing() {
+        postSigned(StripeEvents.payout("po_dry").created(1_700_000_500L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_dry", "delivered");
+        TestDatabase.Delivery before = TestDatabase.delivery("default", "evt_po_dry").orElseThrow();
+
+        replay(Map.of("account", "default", "type", "payout.*", "dryRun", true))
+                .body("matched", equalTo(1)).body("replayed", equalTo(0));
+
+        assertThat(TestDatabase.delivery("default", "evt_po_dry").orElseThrow()).isEqualTo(before);
+    }
+
+    @Test
+    void refusesAReplayWithoutFiltersOrWithAnUnknownOne() {
+        replayRaw("{}").statusCode(400).body("message", containsString("at least one filter"));
+        replayRaw("{\"dryRun\":true}").statusCode(400).body("message", containsString("at least one filter"));
+        replayRaw("{\"stauts\":\"dead\"}").statusCode(400).body("message", containsString("unknown field 'stauts'"));
+        replayRaw("[1,2]").statusCode(400).body("error", equalTo("invalid_request"));
+        replayRaw("not json").statusCode(400).body("message", containsString("not a replay request"));
+        replayRaw("").statusCode(400);
+        replayRaw("{\"status\":\"dead\",\"pad\":\"" + "x".repeat(70_000) + "\"}").statusCode(413);
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    static RequestSpecification admin() {
+        return given().baseUri(adminUrl()).header("Authorization", "Bearer " + AdminProfile.TOKEN);
+    }
+
+    private static String adminUrl() {
+        return TestPorts.managementUrl().replace("/q/", "/admin/");
+    }
+
+    private static ValidatableResponse replay(Map<String, Object> request) {
+        try {
+            return replayRaw(JSON.writeValueAsString(request)).statusCode(200);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ValidatableResponse replayRaw(String body) {
+        return admin().contentType("application/json").body(body).post("replay").then();
+    }
+
+}

@@ -1,0 +1,74 @@
+package io.paybridge.admin;
+
+import static io.paybridge.testing.Deliveries.awaitStatus;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import io.paybridge.delivery.DeliveryProfile;
+import io.paybridge.command.PaybridgeCommandLine;
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.paybridge.testing.StripeEvents;
+import io.quarkus.arc.Arc;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator's repair loop end to end: an event Salesforce refused goes dead, the admin fixes
+ * Salesforce, {@code reprocess} puts it back, and the serving pipeline delivers it.
+ */
+@QuarkusTest
+@TestProfile(DeliveryProfile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class ReprocessDeliveryTest {
+
+    FakeSalesforce salesforce;
+
+    @BeforeEach
+    void cleanSlate() {
+        salesforce = FakeSalesforceResource.cleanSlate();
+    }
+
+    @Test
+    void reprocessedDeadEventsEndDelivered() throws Exception {
+        salesforce.rejectRecord(PAYOUT, "po_reprocess", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Amount must be positive");
+        postSigned(StripeEvents.payout("po_reprocess").created(1_700_001_000L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_po_reprocess", "dead");
+        salesforce.acceptRecord(PAYOUT, "po_reprocess");
+
+        CommandResult result = reprocess("--status", "dead", "--account", "default");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("matched=1 replayed=1");
+        awaitStatus("default", "evt_po_reprocess", "delivered");
+        assertThat(salesforce.record(PAYOUT, "po_reprocess")).containsEntry("Status__c", "paid");
+    }
+
+    /** Runs the command in this application; the packaged twin runs it as a process of its own. */
+    protected CommandResult reprocess(String... args) throws Exception {
+        StringWriter out = new StringWriter();
+        PaybridgeCommandLine commandLine = Arc.container().instance(PaybridgeCommandLine.class).get();
+        int exitCode = commandLine.execute(new PrintWriter(out, true), new PrintWriter(out, true), prepend("reprocess", args));
+        return new CommandResult(exitCode, out.toString());
+    }
+
+    static String[] prepend(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    public record CommandResult(int exitCode, String output) {
+    }
+}

@@ -1,8 +1,0 @@
-package io.paybridge.ops;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-/** {@link AdminApiTest} against the packaged application. */
-@QuarkusIntegrationTest
-class AdminApiIT extends AdminApiTest {
-}

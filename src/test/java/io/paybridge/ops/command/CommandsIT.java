@@ -1,8 +1,0 @@
-package io.paybridge.ops.command;
-
-import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
-
-/** {@link CommandsTest} against the packaged executable. */
-@QuarkusMainIntegrationTest
-class CommandsIT extends CommandsTest {
-}
