@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import io.paybridge.event.StripeEvent;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -29,12 +31,6 @@ public class EventAdminRepository {
 
     private static final String SUMMARY_COLUMNS =
             "account, event_id, type, status, attempts, created, received_at, last_error";
-
-    private static final String FIND = """
-            SELECT account, event_id, type, status, attempts, created, received_at, last_error,
-                   object_id, object_type, next_attempt_at, payload, thin, connect_account, fetched
-              FROM stripe_event WHERE account = $1 AND event_id = $2
-            """;
 
     private static final String RECORD_IDS = """
             SELECT sobject, external_id, salesforce_id FROM salesforce_record
@@ -79,10 +75,11 @@ public class EventAdminRepository {
                 .map(rows -> page(rows, limit));
     }
 
+    /** One event, through the entity: a read by primary key, where Panache is as fast and reads better. */
+    @WithSession
     public Uni<Optional<StoredEvent>> find(String account, String eventId) {
-        return pool.preparedQuery(FIND)
-                .execute(Tuple.of(account, eventId))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(storedEvent(rows.iterator().next())));
+        return StripeEvent.findByKey(account, eventId)
+                .map(event -> Optional.ofNullable(event).map(EventAdminRepository::storedEvent));
     }
 
     /** Salesforce ids Paybridge holds for the given records, keyed by {@code sobject + '/' + externalId}. */
@@ -138,16 +135,11 @@ public class EventAdminRepository {
                 row.getString("last_error"));
     }
 
-    private static StoredEvent storedEvent(Row row) {
-        return new StoredEvent(
-                summary(row),
-                row.getString("object_id"),
-                row.getString("object_type"),
-                instant(row, "next_attempt_at"),
-                row.getBuffer("payload").getBytes(),
-                row.getBoolean("thin"),
-                row.getString("connect_account"),
-                row.getBuffer("fetched") == null ? null : row.getBuffer("fetched").getBytes());
+    private static StoredEvent storedEvent(StripeEvent event) {
+        EventSummary summary = new EventSummary(event.account, event.eventId, event.type, event.status.value(),
+                event.attempts, event.created, event.receivedAt, event.lastError);
+        return new StoredEvent(summary, event.objectId, event.objectType, event.nextAttemptAt, event.payload,
+                event.thin, event.connectAccount, event.fetched);
     }
 
     private static Map<String, String> salesforceIds(RowSet<Row> rows) {

@@ -59,7 +59,6 @@ public class DeliveryService {
     private final DeliveryMetrics metrics;
     private final DeliveryConfig config;
     private final Backoff backoff;
-    private final int batchSize;
     private final String replica;
     private final AtomicLong turns = new AtomicLong();
     /** The earliest moment an event this replica settled as not done comes due again. */
@@ -84,7 +83,6 @@ public class DeliveryService {
         this.metrics = metrics;
         this.config = config;
         this.backoff = new Backoff(config.minBackoff(), config.maxBackoff());
-        this.batchSize = salesforceConfig.batchSize();
         this.replica = replica;
     }
 
@@ -241,11 +239,7 @@ public class DeliveryService {
                 .computeIfAbsent(record.key().sobject() + '\n' + record.externalIdField(), k -> new ArrayList<>())
                 .add(record));
         List<Call> calls = new ArrayList<>();
-        bySObject.values().forEach(group -> {
-            for (int from = 0; from < group.size(); from += batchSize) {
-                calls.add(new Call(group.subList(from, Math.min(group.size(), from + batchSize))));
-            }
-        });
+        bySObject.values().forEach(group -> salesforce.batches(group).forEach(batch -> calls.add(new Call(batch))));
         return calls;
     }
 

@@ -14,8 +14,8 @@ import jakarta.persistence.Table;
 
 /**
  * A stored Stripe event and its delivery state (table {@code stripe_event}, created by Flyway).
- * The hot paths (the intake's group insert, the delivery claim) use hand-written SQL; this model
- * serves the reads where Panache reads well.
+ * The hot paths (the intake's group insert, the delivery claim and settle) use hand-written SQL;
+ * this model serves the reads where Panache reads well: the admin API's one event.
  */
 @Entity
 @Table(name = "stripe_event")
@@ -71,6 +71,16 @@ public class StripeEvent extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** A thin event (Stripe event destinations): the payload names the object instead of holding it. */
+    public boolean thin;
+
+    /** A thin event's {@code related_object.url}. */
+    @Column(name = "related_url")
+    public String relatedUrl;
+
+    /** A thin event's object as fetched from Stripe at the last attempt. */
+    public byte[] fetched;
 
     public static Uni<StripeEvent> findByKey(String account, String eventId) {
         return find("account = ?1 and eventId = ?2", account, eventId).firstResult();

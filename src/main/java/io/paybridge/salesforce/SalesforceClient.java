@@ -136,6 +136,22 @@ public class SalesforceClient {
      * @return one result per record, in the order given
      * @throws SalesforceException (as the Uni's failure) when the call as a whole wrote nothing
      */
+    /**
+     * Records of one SObject and external id field cut into calls of at most
+     * {@code paybridge.salesforce.batch-size} (sObject Collections takes 200 at most).
+     */
+    public <T> List<List<T>> batches(List<T> records) {
+        return batches(records, config.batchSize());
+    }
+
+    static <T> List<List<T>> batches(List<T> records, int size) {
+        List<List<T>> batches = new ArrayList<>();
+        for (int from = 0; from < records.size(); from += size) {
+            batches.add(records.subList(from, Math.min(records.size(), from + size)));
+        }
+        return batches;
+    }
+
     public Uni<List<RecordResult>> upsert(String sobject, String externalIdField, List<Map<String, Object>> records) {
         CollectionsUpsert body = new CollectionsUpsert(false, withType(sobject, records));
         AtomicReference<Throwable> lastCallFailure = new AtomicReference<>();
