@@ -12,10 +12,10 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.paybridge.testing.FakeStripe;
 import io.paybridge.testing.FakeStripeResource;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
@@ -156,13 +156,6 @@ class CommandsTest {
     }
 
     private static byte[] event(byte[] fixture, String id, Instant created) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(fixture);
-            event.put("id", id);
-            event.put("created", created.getEpochSecond());
-            return JSON.writeValueAsBytes(event);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeEvents.from(fixture).eventId(id).created(created.getEpochSecond()).bytes();
     }
 }

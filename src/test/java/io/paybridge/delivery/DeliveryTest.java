@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,13 +178,7 @@ class DeliveryTest {
         TestDatabase.clearDelivery();
         salesforce.reset();
         Random random = new Random(20261123);
-        List<byte[]> shuffled = new ArrayList<>();
-        story.forEach(event -> {
-            for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
-                shuffled.add(event);
-            }
-        });
-        Collections.shuffle(shuffled, random);
+        List<byte[]> shuffled = StripeEvents.duplicatedAndShuffled(story, random);
         shuffled.forEach(event -> postSigned(event).statusCode(200));
         awaitAllDone("default", story.size());
 

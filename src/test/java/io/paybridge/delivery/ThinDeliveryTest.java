@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +36,7 @@ import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestDatabase.Delivery;
 import io.paybridge.testing.TestPorts;
 import io.paybridge.testing.Webhooks;
+import io.paybridge.testing.StripeEvents;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -276,13 +276,7 @@ class ThinDeliveryTest {
         story.add(typed(thinFinalized, "v1.invoice.finalized"));
         story.add(thinPaid);
         Random random = new Random(20261129);
-        List<byte[]> shuffled = new ArrayList<>();
-        story.forEach(event -> {
-            for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
-                shuffled.add(event);
-            }
-        });
-        Collections.shuffle(shuffled, random);
+        List<byte[]> shuffled = StripeEvents.duplicatedAndShuffled(story, random);
 
         shuffled.forEach(event -> postSigned(event).statusCode(200));
         story.forEach(event -> awaitStatus("default", StripeFixtures.eventId(event), null));

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.paybridge.testing.FakeStripe;
+import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -242,13 +242,6 @@ class ReconcileTest {
     }
 
     private static byte[] event(byte[] fixture, String id, Instant created) {
-        try {
-            ObjectNode event = (ObjectNode) JSON.readTree(fixture);
-            event.put("id", id);
-            event.put("created", created.getEpochSecond());
-            return JSON.writeValueAsBytes(event);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return StripeEvents.from(fixture).eventId(id).created(created.getEpochSecond()).bytes();
     }
 }

@@ -3,6 +3,10 @@ package io.paybridge.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,14 +23,38 @@ public final class StripeEvents {
 
     private final ObjectNode event;
 
-    private StripeEvents(String fixture, String objectId) {
+    private StripeEvents(byte[] event) {
         try {
-            this.event = (ObjectNode) JSON.readTree(StripeFixtures.bytes(fixture));
+            this.event = (ObjectNode) JSON.readTree(event);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private StripeEvents(String fixture, String objectId) {
+        this(StripeFixtures.bytes(fixture));
         object().put("id", objectId);
         event.put("id", "evt_" + objectId);
+    }
+
+    /** Any event, a fixture file's say, to change as the other builders do. */
+    public static StripeEvents from(byte[] event) {
+        return new StripeEvents(event);
+    }
+
+    /**
+     * Each event sent 1 to 3 times, in a shuffled order, as Stripe's at-least-once and unordered
+     * delivery may bring them; {@code random} with a fixed seed keeps a failure reproducible.
+     */
+    public static List<byte[]> duplicatedAndShuffled(List<byte[]> events, Random random) {
+        List<byte[]> shuffled = new ArrayList<>();
+        events.forEach(event -> {
+            for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
+                shuffled.add(event);
+            }
+        });
+        Collections.shuffle(shuffled, random);
+        return shuffled;
     }
 
     /** A {@code payout.paid} event of payout {@code id}. */
