@@ -90,13 +90,6 @@ public class DeliveryRepository {
      *
      * @param held    every record the turn leased, written or not
      * @param written the records Salesforce wrote, with their ids
-     */
-    public Uni<Void> settle(String lessee, List<SettledEvent> events, Collection<RecordKey> held,
-            Map<RecordKey, WrittenRecord> written) {
-        return settle(lessee, events, held, written, Map.of());
-    }
-
-    /**
      * @param fetched the objects fetched for thin events, kept on the event for operators
      */
     public Uni<Void> settle(String lessee, List<SettledEvent> events, Collection<RecordKey> held,

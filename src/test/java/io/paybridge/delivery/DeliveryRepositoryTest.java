@@ -161,7 +161,7 @@ class DeliveryRepositoryTest {
         repository.settle("replica-a",
                 List.of(new SettledEvent(event.ref(), EventStatus.DELIVERED, 1, Duration.ZERO, null)),
                 held.keySet(),
-                Map.of(record, new WrittenRecord(planned, "a0B000000000001AAA"))).await().atMost(WAIT);
+                Map.of(record, new WrittenRecord(planned, "a0B000000000001AAA")), Map.of()).await().atMost(WAIT);
 
         TestDatabase.StoredEvent stored = TestDatabase.find(event.account(), event.eventId()).orElseThrow();
         assertThat(stored.status()).isEqualTo("delivered");
@@ -182,7 +182,7 @@ class DeliveryRepositoryTest {
         repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
 
         repository.settle("replica-a", List.of(new SettledEvent(event.ref(), EventStatus.DEAD, 1, Duration.ZERO, "late")),
-                List.of(), Map.of()).await().atMost(WAIT);
+                List.of(), Map.of(), Map.of()).await().atMost(WAIT);
 
         assertThat(TestDatabase.find(event.account(), event.eventId()).orElseThrow().status()).isEqualTo("pending");
     }
