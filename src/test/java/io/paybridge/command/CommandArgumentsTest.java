@@ -99,7 +99,7 @@ class CommandArgumentsTest {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == ReprocessCommand.class) {
-                return type.cast(new ReprocessCommand(new EventAdminService(null, null, null, null)));
+                return type.cast(new ReprocessCommand(new EventAdminService(null, null, null, null, null)));
             }
             if (type == BackfillCommand.class) {
                 return type.cast(new BackfillCommand(ACCOUNTS, null));
