@@ -2,157 +2,91 @@ package io.paybridge.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 
+import io.paybridge.event.SalesforceRecord;
 import io.paybridge.event.StripeEvent;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The operators' reads and replays of stored events. Conditions are added only for the filters
- * given, so that each query can use the index its filters fit.
+ * The operators' reads of stored events, through the entity model: the filtered listing, one event,
+ * and the Salesforce ids of its records. Conditions are added only for the filters given, so that
+ * each query can use the index its filters fit. (Replays write, in {@link ReplayRepository}.)
  */
 @ApplicationScoped
+@WithSession
 public class EventAdminRepository {
 
-    private static final String SUMMARY_COLUMNS =
-            "account, event_id, type, status, attempts, created, received_at, last_error";
-
-    private static final String RECORD_IDS = """
-            SELECT sobject, external_id, salesforce_id FROM salesforce_record
-             WHERE (sobject, external_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
-            """;
+    /** Newest first, with the key as tie-breaker: the order the cursor continues. */
+    private static final Sort NEWEST_FIRST = Sort.descending("created", "account", "eventId");
 
     /**
-     * Back to pending with a clean slate, except events a replica is pushing right now: their push
-     * settles them, and replaying them under it would be overwritten anyway.
+     * Newest first; {@code limit + 1} rows are read to know whether a next page exists. Only the
+     * listing's columns are read (a projection), never the payloads.
      */
-    private static final String REPLAY = """
-            WITH matched AS (
-                SELECT account, event_id, lease_expires_at FROM stripe_event WHERE %s FOR UPDATE),
-            replayed AS (
-                UPDATE stripe_event e
-                   SET status = 'pending', attempts = 0, next_attempt_at = now(), last_error = NULL,
-                       lease_owner = NULL, lease_expires_at = NULL, done_at = NULL, updated_at = now()
-                  FROM matched m
-                 WHERE e.account = m.account AND e.event_id = m.event_id
-                   AND (m.lease_expires_at IS NULL OR m.lease_expires_at < now())
-                RETURNING 1)
-            SELECT (SELECT count(*) FROM matched) AS matched, (SELECT count(*) FROM replayed) AS replayed
-            """;
-
-    private static final String COUNT = "SELECT count(*) AS matched FROM stripe_event WHERE %s";
-
-    private final Pool pool;
-
-    public EventAdminRepository(Pool pool) {
-        this.pool = pool;
-    }
-
-    /** Newest first; {@code limit + 1} rows are read to know whether a next page exists. */
     public Uni<EventPage> list(EventFilter filter, Optional<Cursor> after, int limit) {
-        Where where = Where.of(filter);
-        after.ifPresent(cursor -> where.add("(created, account, event_id) < (?, ?, ?)",
-                cursor.created().atOffset(ZoneOffset.UTC), cursor.account(), cursor.eventId()));
-        String sql = "SELECT " + SUMMARY_COLUMNS + " FROM stripe_event WHERE " + where.sql()
-                + " ORDER BY created DESC, account DESC, event_id DESC LIMIT " + (limit + 1);
-        return pool.preparedQuery(sql)
-                .execute(where.parameters())
+        Conditions conditions = Conditions.of(filter);
+        // A row comparison, as the keyset of the sort: PostgreSQL seeks to it in the index's order.
+        after.ifPresent(cursor -> conditions.add("(created, account, eventId) < (:afterCreated, :afterAccount, :afterEventId)",
+                Parameters.with("afterCreated", cursor.created())
+                        .and("afterAccount", cursor.account())
+                        .and("afterEventId", cursor.eventId())));
+        return StripeEvent.find(conditions.query(), NEWEST_FIRST, conditions.parameters())
+                .project(EventSummary.class)
+                .range(0, limit) // inclusive: limit + 1 rows
+                .list()
                 .map(rows -> page(rows, limit));
     }
 
-    /** One event, through the entity: a read by primary key, where Panache is as fast and reads better. */
-    @WithSession
+    /** One event by its primary key. */
     public Uni<Optional<StoredEvent>> find(String account, String eventId) {
         return StripeEvent.findByKey(account, eventId)
                 .map(event -> Optional.ofNullable(event).map(EventAdminRepository::storedEvent));
     }
 
-    /** Salesforce ids Paybridge holds for the given records, keyed by {@code sobject + '/' + externalId}. */
-    public Uni<Map<String, String>> salesforceIds(List<String> sobjects, List<String> externalIds) {
-        if (sobjects.isEmpty()) {
+    /**
+     * Salesforce ids Paybridge holds for the given records (the few an event maps to), keyed by
+     * {@code sobject + '/' + externalId}; records not written yet are left out.
+     */
+    public Uni<Map<String, String>> salesforceIds(List<SalesforceRecord.Key> records) {
+        if (records.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return pool.preparedQuery(RECORD_IDS)
-                .execute(Tuple.of(sobjects.toArray(String[]::new), externalIds.toArray(String[]::new)))
-                .map(EventAdminRepository::salesforceIds);
-    }
-
-    public Uni<Long> count(SqlClient client, EventFilter filter) {
-        Where where = Where.of(filter);
-        return client.preparedQuery(COUNT.formatted(where.sql()))
-                .execute(where.parameters())
-                .map(rows -> rows.iterator().next().getLong("matched"));
-    }
-
-    public Uni<ReplayResult> replay(SqlClient client, EventFilter filter) {
-        Where where = Where.of(filter);
-        return client.preparedQuery(REPLAY.formatted(where.sql()))
-                .execute(where.parameters())
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new ReplayResult(row.getLong("matched"), row.getLong("replayed"));
-                });
-    }
-
-    private static EventPage page(RowSet<Row> rows, int limit) {
-        List<EventSummary> events = new ArrayList<>(limit);
-        boolean more = false;
-        for (Row row : rows) {
-            if (events.size() == limit) {
-                more = true;
-                break;
-            }
-            events.add(summary(row));
+        // One primary-key lookup per record, OR-ed: exactly the records asked for.
+        List<String> lookups = new ArrayList<>();
+        Parameters parameters = new Parameters();
+        for (int i = 0; i < records.size(); i++) {
+            lookups.add("(sobject = :sobject" + i + " and externalId = :externalId" + i + ")");
+            parameters.and("sobject" + i, records.get(i).sobject()).and("externalId" + i, records.get(i).externalId());
         }
-        String next = more ? Cursor.of(events.get(events.size() - 1)).encode() : null;
-        return new EventPage(events, next);
+        return SalesforceRecord.<SalesforceRecord>list("salesforceId is not null and (" + String.join(" or ", lookups) + ")",
+                        parameters)
+                .map(found -> found.stream()
+                        .collect(Collectors.toMap(record -> record.sobject + "/" + record.externalId,
+                                record -> record.salesforceId)));
     }
 
-    private static EventSummary summary(Row row) {
-        return new EventSummary(
-                row.getString("account"),
-                row.getString("event_id"),
-                row.getString("type"),
-                row.getString("status"),
-                row.getInteger("attempts"),
-                instant(row, "created"),
-                instant(row, "received_at"),
-                row.getString("last_error"));
+    private static EventPage page(List<EventSummary> rows, int limit) {
+        boolean more = rows.size() > limit;
+        List<EventSummary> events = more ? rows.subList(0, limit) : rows;
+        String next = more ? Cursor.of(events.get(events.size() - 1)).encode() : null;
+        return new EventPage(List.copyOf(events), next);
     }
 
     private static StoredEvent storedEvent(StripeEvent event) {
-        EventSummary summary = new EventSummary(event.account, event.eventId, event.type, event.status.value(),
+        EventSummary summary = new EventSummary(event.account, event.eventId, event.type, event.status,
                 event.attempts, event.created, event.receivedAt, event.lastError);
         return new StoredEvent(summary, event.objectId, event.objectType, event.nextAttemptAt, event.payload,
                 event.thin, event.connectAccount, event.fetched);
-    }
-
-    private static Map<String, String> salesforceIds(RowSet<Row> rows) {
-        return StreamSupport.stream(rows.spliterator(), false)
-                .filter(row -> row.getString("salesforce_id") != null)
-                .collect(Collectors.toMap(
-                        row -> row.getString("sobject") + "/" + row.getString("external_id"),
-                        row -> row.getString("salesforce_id")));
-    }
-
-    private static Instant instant(Row row, String column) {
-        OffsetDateTime value = row.getOffsetDateTime(column);
-        return value == null ? null : value.toInstant();
     }
 
     /**
@@ -198,43 +132,34 @@ public class EventAdminRepository {
         }
     }
 
-    /** The conditions of a filter as SQL with numbered parameters. */
-    private static final class Where {
+    /** The conditions of a filter as HQL over {@link StripeEvent}, with named parameters. */
+    private static final class Conditions {
         private final List<String> conditions = new ArrayList<>();
-        private final Tuple parameters = Tuple.tuple();
+        private final Parameters parameters = new Parameters();
 
-        static Where of(EventFilter filter) {
-            Where where = new Where();
-            filter.account().ifPresent(account -> where.add("account = ?", account));
+        static Conditions of(EventFilter filter) {
+            Conditions where = new Conditions();
+            filter.account().ifPresent(account -> where.add("account = :account", Parameters.with("account", account)));
             if (!filter.ids().isEmpty()) {
-                where.add("event_id = ANY(?)", (Object) filter.ids().toArray(String[]::new));
+                where.add("eventId in :ids", Parameters.with("ids", filter.ids()));
             }
-            filter.status().ifPresent(status -> where.add("status = ?", status.value()));
-            filter.typeLikePattern().ifPresent(pattern -> where.add("type LIKE ?", pattern));
-            filter.since().ifPresent(since -> where.add("created >= ?", since.atOffset(ZoneOffset.UTC)));
-            filter.until().ifPresent(until -> where.add("created < ?", until.atOffset(ZoneOffset.UTC)));
+            filter.status().ifPresent(status -> where.add("status = :status", Parameters.with("status", status)));
+            filter.typeLikePattern().ifPresent(pattern -> where.add("type like :type escape '\\'", Parameters.with("type", pattern)));
+            filter.since().ifPresent(since -> where.add("created >= :since", Parameters.with("since", since)));
+            filter.until().ifPresent(until -> where.add("created < :until", Parameters.with("until", until)));
             return where;
         }
 
-        void add(String condition, Object... values) {
-            StringBuilder numbered = new StringBuilder();
-            int next = 0;
-            for (char c : condition.toCharArray()) {
-                if (c == '?') {
-                    parameters.addValue(values[next++]);
-                    numbered.append('$').append(parameters.size());
-                } else {
-                    numbered.append(c);
-                }
-            }
-            conditions.add(numbered.toString());
+        void add(String condition, Parameters values) {
+            conditions.add(condition);
+            values.map().forEach(parameters::and);
         }
 
-        String sql() {
-            return conditions.isEmpty() ? "true" : String.join(" AND ", conditions);
+        String query() {
+            return conditions.isEmpty() ? "from StripeEvent" : "from StripeEvent where " + String.join(" and ", conditions);
         }
 
-        Tuple parameters() {
+        Parameters parameters() {
             return parameters;
         }
     }

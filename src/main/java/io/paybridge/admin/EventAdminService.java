@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.paybridge.delivery.ThinEventFetcher;
 import io.paybridge.admin.EventAdminRepository.Cursor;
 import io.paybridge.admin.EventAdminRepository.StoredEvent;
+import io.paybridge.delivery.ThinEventFetcher;
+import io.paybridge.event.SalesforceRecord;
 import io.paybridge.mapping.EventMapper;
 import io.paybridge.mapping.RecordWrite;
 import io.smallrye.mutiny.Uni;
@@ -28,12 +29,15 @@ public class EventAdminService {
     private static final Logger LOG = Logger.getLogger(EventAdminService.class);
 
     private final EventAdminRepository repository;
+    private final ReplayRepository replays;
     private final EventMapper mapper;
     private final Pool pool;
     private final AdminConfig config;
 
-    public EventAdminService(EventAdminRepository repository, EventMapper mapper, Pool pool, AdminConfig config) {
+    public EventAdminService(EventAdminRepository repository, ReplayRepository replays, EventMapper mapper, Pool pool,
+            AdminConfig config) {
         this.repository = repository;
+        this.replays = replays;
         this.mapper = mapper;
         this.pool = pool;
         this.config = config;
@@ -68,17 +72,19 @@ public class EventAdminService {
                     "give at least one filter (account, ids, status, type, since, until)"));
         }
         return pool.withTransaction(client -> dryRun
-                        ? repository.count(client, filter).map(matched -> new ReplayResult(matched, 0))
-                        : repository.replay(client, filter))
+                        ? replays.count(client, filter).map(matched -> new ReplayResult(matched, 0))
+                        : replays.replay(client, filter))
                 .invoke(result -> LOG.infof("Replay%s of %s: matched=%d replayed=%d",
                         dryRun ? " (dry run)" : "", filter, result.matched(), result.replayed()));
     }
 
     private Uni<EventDetail> detail(StoredEvent event) {
         Mapping mapping = map(event);
-        List<String> sobjects = mapping.writes().stream().map(RecordWrite::sobject).toList();
-        List<String> externalIds = mapping.writes().stream().map(RecordWrite::externalId).toList();
-        return repository.salesforceIds(sobjects, externalIds)
+        List<SalesforceRecord.Key> records = mapping.writes().stream()
+                .map(write -> new SalesforceRecord.Key(write.sobject(), write.externalId()))
+                .distinct()
+                .toList();
+        return repository.salesforceIds(records)
                 .map(salesforceIds -> detail(event, mapping, salesforceIds));
     }
 

@@ -41,13 +41,26 @@ public record EventFilter(
      */
     public static EventFilter parse(String account, List<String> ids, String status, String type, String since,
             String until, Instant now) {
+        return of(account, ids,
+                blankToEmpty(status).map(EventFilter::status).orElse(null),
+                type,
+                blankToEmpty(since).map(text -> TimeArgument.parse("since", text, now)).orElse(null),
+                blankToEmpty(until).map(text -> TimeArgument.parse("until", text, now)).orElse(null));
+    }
+
+    /**
+     * From parts already typed (the {@code reprocess} command's options); text parts are checked as
+     * in {@link #parse}. Null or blank parts do not filter.
+     */
+    public static EventFilter of(String account, List<String> ids, EventStatus status, String type, Instant since,
+            Instant until) {
         return new EventFilter(
                 blankToEmpty(account),
                 ids == null ? List.of() : ids.stream().filter(id -> id != null && !id.isBlank()).map(String::trim).toList(),
-                blankToEmpty(status).map(EventFilter::status),
+                Optional.ofNullable(status),
                 blankToEmpty(type).map(EventFilter::glob),
-                blankToEmpty(since).map(text -> TimeArgument.parse("since", text, now)),
-                blankToEmpty(until).map(text -> TimeArgument.parse("until", text, now)));
+                Optional.ofNullable(since),
+                Optional.ofNullable(until));
     }
 
     /** True when nothing filters: every stored event matches. */
@@ -76,7 +89,10 @@ public record EventFilter(
         return typeGlob.map(glob -> glob.replace("_", "\\_").replace('*', '%'));
     }
 
-    private static EventStatus status(String text) {
+    /**
+     * @throws InvalidRequestException naming the statuses when the text is none of them
+     */
+    public static EventStatus status(String text) {
         try {
             return EventStatus.of(text.trim());
         } catch (IllegalArgumentException e) {

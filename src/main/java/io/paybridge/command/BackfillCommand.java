@@ -11,7 +11,6 @@ import io.paybridge.accounts.Accounts;
 import io.paybridge.backfill.BackfillResult;
 import io.paybridge.backfill.BackfillService;
 import io.paybridge.admin.InvalidRequestException;
-import io.paybridge.admin.TimeArgument;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.Dependent;
@@ -38,10 +37,10 @@ public class BackfillCommand implements Callable<Integer> {
     @Option(names = "--account", description = "Paybridge account name; by default every account with an API key.")
     String account;
 
-    @Option(names = "--since", required = true,
+    @Option(names = "--since", required = true, converter = ArgumentConverters.BackfillSince.class,
             description = "Events created at or after: an age such as 72h or 7d, 2026-11-20T08:00:00Z or 2026-11-20. "
                     + "Stripe keeps events 30 days.")
-    String since;
+    Instant since;
 
     private final Accounts accounts;
     private final BackfillService service;
@@ -51,30 +50,17 @@ public class BackfillCommand implements Callable<Integer> {
         this.service = service;
     }
 
+    /** Refusals and failures (Stripe's answers among them) are printed, with their exit codes, by {@link CommandFailures}. */
     @Override
-    public Integer call() {
+    public Integer call() throws StripeException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            Instant now = Instant.now();
-            Instant from = withinStripeRetention(TimeArgument.parse("--since", since, now), now, err);
-            BackfillResult total = BackfillResult.NONE;
-            for (Account target : targets()) {
-                total = total.plus(service.backfill(target, from));
-            }
-            out.printf("listed=%d stored=%d present=%d%n", total.listed(), total.stored(), total.present());
-            return 0;
-        } catch (InvalidRequestException invalid) {
-            err.println("backfill: " + invalid.getMessage());
-            return PaybridgeCommandLine.USAGE;
-        } catch (StripeException stripe) {
-            // stripe-java's messages name the request id and a masked key, never the key itself.
-            err.printf("backfill failed: Stripe answered HTTP %s: %s%n", stripe.getStatusCode(), stripe.getMessage());
-            return PaybridgeCommandLine.FAILED;
-        } catch (RuntimeException failure) {
-            err.println("backfill failed: " + failure.getMessage());
-            return PaybridgeCommandLine.FAILED;
+        Instant from = withinStripeRetention(since, Instant.now(), spec.commandLine().getErr());
+        BackfillResult total = BackfillResult.NONE;
+        for (Account target : targets()) {
+            total = total.plus(service.backfill(target, from));
         }
+        out.printf("listed=%d stored=%d present=%d%n", total.listed(), total.stored(), total.present());
+        return 0;
     }
 
     private static Instant withinStripeRetention(Instant requested, Instant now, PrintWriter err) {

@@ -15,9 +15,9 @@ import picocli.CommandLine;
 public class PaybridgeCommandLine {
 
     /** Exit code of a command given arguments it cannot use (picocli's convention). */
-    public static final int USAGE = 2;
+    public static final int USAGE = CommandLine.ExitCode.USAGE;
     /** Exit code of a command that failed while running. */
-    public static final int FAILED = 1;
+    public static final int FAILED = CommandLine.ExitCode.SOFTWARE;
 
     public int execute(String... args) {
         return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
@@ -32,6 +32,7 @@ public class PaybridgeCommandLine {
         CommandLine commandLine = new CommandLine(PaybridgeCommand.class, factory);
         commandLine.setOut(out);
         commandLine.setErr(err);
+        CommandFailures.install(commandLine);
         return commandLine.execute(args);
     }
 

@@ -1,14 +1,15 @@
 package io.paybridge.command;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import io.paybridge.admin.EventAdminService;
 import io.paybridge.admin.EventFilter;
-import io.paybridge.admin.InvalidRequestException;
 import io.paybridge.admin.ReplayResult;
+import io.paybridge.event.EventStatus;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.Dependent;
@@ -38,17 +39,20 @@ public class ReprocessCommand implements Callable<Integer> {
     @Option(names = "--id", description = "Stripe event id; repeat for several.")
     List<String> ids = new ArrayList<>();
 
-    @Option(names = "--status", description = "pending, retrying, delivered, skipped or dead.")
-    String status;
+    @Option(names = "--status", converter = ArgumentConverters.Status.class,
+            description = "pending, retrying, delivered, skipped or dead.")
+    EventStatus status;
 
     @Option(names = "--type", description = "Event type or glob, such as invoice.*")
     String type;
 
-    @Option(names = "--since", description = "Events created at or after: 2026-11-20T08:00:00Z, 2026-11-20 or an age such as 72h.")
-    String since;
+    @Option(names = "--since", converter = ArgumentConverters.FilterSince.class,
+            description = "Events created at or after: 2026-11-20T08:00:00Z, 2026-11-20 or an age such as 72h.")
+    Instant since;
 
-    @Option(names = "--until", description = "Events created before, in the same forms.")
-    String until;
+    @Option(names = "--until", converter = ArgumentConverters.FilterUntil.class,
+            description = "Events created before, in the same forms.")
+    Instant until;
 
     @Option(names = "--dry-run", description = "Count the matching events; change nothing.")
     boolean dryRun;
@@ -59,19 +63,12 @@ public class ReprocessCommand implements Callable<Integer> {
         this.service = service;
     }
 
+    /** Refusals and failures are printed, with their exit codes, by {@link CommandFailures}. */
     @Override
     public Integer call() {
-        try {
-            EventFilter filter = EventFilter.parse(account, ids, status, type, since, until, service.now());
-            ReplayResult result = service.replay(filter, dryRun).await().atMost(Duration.ofMinutes(10));
-            spec.commandLine().getOut().printf("matched=%d replayed=%d%n", result.matched(), result.replayed());
-            return 0;
-        } catch (InvalidRequestException invalid) {
-            spec.commandLine().getErr().println("reprocess: " + invalid.getMessage());
-            return PaybridgeCommandLine.USAGE;
-        } catch (RuntimeException failure) {
-            spec.commandLine().getErr().println("reprocess failed: " + failure.getMessage());
-            return PaybridgeCommandLine.FAILED;
-        }
+        EventFilter filter = EventFilter.of(account, ids, status, type, since, until);
+        ReplayResult result = service.replay(filter, dryRun).await().atMost(Duration.ofMinutes(10));
+        spec.commandLine().getOut().printf("matched=%d replayed=%d%n", result.matched(), result.replayed());
+        return 0;
     }
 }

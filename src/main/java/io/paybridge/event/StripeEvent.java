@@ -14,8 +14,9 @@ import jakarta.persistence.Table;
 
 /**
  * A stored Stripe event and its delivery state (table {@code stripe_event}, created by Flyway).
- * The hot paths (the intake's group insert, the delivery claim and settle) use hand-written SQL;
- * this model serves the reads where Panache reads well: the admin API's one event.
+ * The hot paths (the intake's group insert, the delivery claim and settle) and the admin's replay
+ * use hand-written SQL; this model serves the reads where Panache reads well: the admin API's
+ * listing (a projection without the payload) and its one event.
  */
 @Entity
 @Table(name = "stripe_event")

@@ -33,11 +33,20 @@ class CommandArgumentsTest {
 
         Run badStatus = run("reprocess", "--status", "broken");
         assertThat(badStatus.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
-        assertThat(badStatus.err()).contains("status must be one of");
+        assertThat(badStatus.err()).isEqualTo("reprocess: status must be one of pending, retrying, delivered, skipped, dead;"
+                + " got 'broken'" + System.lineSeparator());
 
         Run badSince = run("reprocess", "--status", "dead", "--since", "last tuesday");
-        assertThat(badSince.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
-        assertThat(badSince.err()).contains("since");
+        assertThat(badSince.exitCode()).as(badSince.err()).isEqualTo(PaybridgeCommandLine.USAGE);
+        assertThat(badSince.err()).startsWith("reprocess: since must be an ISO-8601 time");
+
+        Run badType = run("reprocess", "--type", "Invoice.Paid");
+        assertThat(badType.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
+        assertThat(badType.err()).startsWith("reprocess: type must be an event type or a glob");
+
+        Run backwards = run("reprocess", "--since", "2026-01-02", "--until", "2026-01-01");
+        assertThat(backwards.exitCode()).as(backwards.err()).isEqualTo(PaybridgeCommandLine.USAGE);
+        assertThat(backwards.err()).startsWith("reprocess: since must be before until");
 
         Run unknownOption = run("reprocess", "--stauts", "dead");
         assertThat(unknownOption.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
@@ -51,15 +60,15 @@ class CommandArgumentsTest {
         assertThat(noSince.err()).contains("--since");
 
         Run badSince = run("backfill", "--since", "last tuesday");
-        assertThat(badSince.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
-        assertThat(badSince.err()).contains("--since must be an ISO-8601 time");
+        assertThat(badSince.exitCode()).as(badSince.err()).isEqualTo(PaybridgeCommandLine.USAGE);
+        assertThat(badSince.err()).startsWith("backfill: --since must be an ISO-8601 time");
     }
 
     @Test
     void backfillRefusesAccountsItCannotUse() {
         Run unknown = run("backfill", "--account", "nobody", "--since", "1h");
         assertThat(unknown.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
-        assertThat(unknown.err()).contains("unknown account 'nobody'");
+        assertThat(unknown.err()).startsWith("backfill: unknown account 'nobody'");
 
         Run noKey = run("backfill", "--account", "nokey", "--since", "1h");
         assertThat(noKey.exitCode()).isEqualTo(PaybridgeCommandLine.USAGE);
@@ -99,7 +108,7 @@ class CommandArgumentsTest {
         @Override
         public <K> K create(Class<K> type) throws Exception {
             if (type == ReprocessCommand.class) {
-                return type.cast(new ReprocessCommand(new EventAdminService(null, null, null, null)));
+                return type.cast(new ReprocessCommand(new EventAdminService(null, null, null, null, null)));
             }
             if (type == BackfillCommand.class) {
                 return type.cast(new BackfillCommand(ACCOUNTS, null));

@@ -27,7 +27,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,14 +46,23 @@ class DeliveryRepositoryTest {
     @Inject
     DeliveryRepository repository;
 
-    @BeforeEach
-    void emptyTables() {
-        TestDatabase.execute("TRUNCATE stripe_event, salesforce_record, event_record");
+    /** This test's payouts and records; other tests' events, due ones among them, share the database. */
+    private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final List<String> ownEvents = new ArrayList<>();
+
+    /** What the test stored goes with it: a later run's claims must find their own events oldest. */
+    @AfterEach
+    void deleteOwnRows() {
+        if (!ownEvents.isEmpty()) {
+            TestDatabase.execute("DELETE FROM stripe_event WHERE event_id IN " + inList(ownEvents));
+        }
+        TestDatabase.execute("DELETE FROM salesforce_record WHERE external_id LIKE '%" + run + "'");
     }
 
     @Test
     void twoReplicasClaimingAtOnceNeverGetTheSameEvent() {
         List<String> ids = storeEventsOfDistinctObjects(40);
+        makeOldestDue(ids, 0);
 
         Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, LEASE);
         Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, LEASE);
@@ -64,19 +73,20 @@ class DeliveryRepositoryTest {
         assertThat(a).doesNotContainAnyElementsOf(b);
         Set<String> all = new HashSet<>(a);
         all.addAll(b);
-        assertThat(all).hasSize(40).containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(all).containsAll(ids);
     }
 
     @Test
     void leavesLeasedEventsAloneAndTakesThemOverOnceTheLeaseRunsOut() {
         List<String> ids = storeEvents(3);
-        assertThat(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT)).hasSize(3);
+        makeOldestDue(ids, 0);
+        assertThat(eventIds(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT))).containsAll(ids);
 
-        assertThat(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT)).isEmpty();
+        assertThat(eventIds(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
 
         // replica-a died: its lease runs out
-        TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second'");
-        List<ClaimedEvent> takenOver = repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
+        expireLeases(ids);
+        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT), ids);
         assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(takenOver.get(0).status()).isEqualTo(EventStatus.PENDING);
         assertThat(takenOver.get(0).payload()).isNotEmpty();
@@ -84,17 +94,20 @@ class DeliveryRepositoryTest {
 
     @Test
     void claimsOnlyWorkThatIsDue() {
-        storeEvents(2);
-        TestDatabase.execute("UPDATE stripe_event SET status = 'retrying', next_attempt_at = now() + interval '1 hour'");
+        List<String> ids = storeEvents(2);
+        TestDatabase.execute("UPDATE stripe_event SET status = 'retrying', next_attempt_at = now() + interval '1 hour'"
+                + " WHERE event_id IN " + inList(ids));
+        // Room for every due event in the database: only being due keeps these two out.
+        int room = (int) TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status IN ('pending', 'retrying')");
 
-        assertThat(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT)).isEmpty();
+        assertThat(eventIds(repository.claim("replica-a", room, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
     }
 
     @Test
     void holdsARecordForOneReplicaAtATime() {
-        RecordKey shared = new RecordKey("Stripe_Payment__c", "pi_shared");
-        RecordKey onlyA = new RecordKey("Stripe_Payment__c", "pi_a");
-        RecordKey onlyB = new RecordKey("Stripe_Payment__c", "pi_b");
+        RecordKey shared = new RecordKey("Stripe_Payment__c", "pi_shared_" + run);
+        RecordKey onlyA = new RecordKey("Stripe_Payment__c", "pi_a_" + run);
+        RecordKey onlyB = new RecordKey("Stripe_Payment__c", "pi_b_" + run);
 
         Map<RecordKey, RecordState> heldByA = repository.leaseRecords("replica-a", List.of(shared, onlyA), LEASE).await().atMost(WAIT);
         Map<RecordKey, RecordState> heldByB = repository.leaseRecords("replica-b", List.of(onlyB, shared), LEASE).await().atMost(WAIT);
@@ -109,28 +122,28 @@ class DeliveryRepositoryTest {
     @Test
     void aFailedTurnGivesBackItsEventsAndRecordsAtOnce() {
         List<String> ids = storeEvents(2);
+        makeOldestDue(ids, 0);
         List<ClaimedEvent> claimed = repository.claim("turn-a", 10, LEASE).await().atMost(WAIT);
-        RecordKey record = new RecordKey("Stripe_Payout__c", "po_given_back");
+        assertThat(eventIds(claimed)).containsAll(ids);
+        RecordKey record = new RecordKey("Stripe_Payout__c", "po_given_back_" + run);
         repository.leaseRecords("turn-a", List.of(record), LEASE).await().atMost(WAIT);
-        assertThat(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT)).isEmpty();
+        assertThat(eventIds(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
 
         repository.giveBack("turn-a", claimed.stream().map(ClaimedEvent::ref).toList(), List.of(record))
                 .await().atMost(WAIT);
 
-        assertThat(eventIds(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT)))
-                .containsExactlyInAnyOrderElementsOf(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT))).containsAll(ids);
         assertThat(repository.leaseRecords("turn-b", List.of(record), LEASE).await().atMost(WAIT)).containsOnlyKeys(record);
     }
 
     @Test
     void aClaimTakesTheOtherDueEventsOfTheObjectsItReached() {
-        List<String> object = storeEvents(3, "po_whole_object");
-        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '2 minutes' WHERE event_id = '"
-                + object.get(0) + "'");
+        List<String> object = storeEvents(3, "po_whole_object_" + run);
+        makeOldestDue(object.subList(0, 1), 2);
         List<String> others = storeEventsOfDistinctObjects(2);
-        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '1 minute' WHERE event_id IN ('"
-                + String.join("', '", others) + "')");
+        makeOldestDue(others, 1);
         List<String> notReached = storeEventsOfDistinctObjects(2);
+        makeOldestDue(notReached, 0);
 
         List<ClaimedEvent> claimed = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
 
@@ -140,8 +153,9 @@ class DeliveryRepositoryTest {
     @Test
     void claimsDueEventsInOrderOfDueTimeThenObject() {
         List<String> earlier = storeEventsOfDistinctObjects(3);
-        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '1 minute'");
+        makeOldestDue(earlier, 1);
         List<String> later = storeEventsOfDistinctObjects(2);
+        makeOldestDue(later, 0);
 
         List<ClaimedEvent> first = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
 
@@ -150,12 +164,13 @@ class DeliveryRepositoryTest {
 
     @Test
     void settlesAClaimAndRemembersWhatEachRecordShows() {
-        storeEvents(1);
-        ClaimedEvent event = repository.claim("replica-a", 10, LEASE).await().atMost(WAIT).get(0);
-        RecordKey record = new RecordKey("Stripe_Payout__c", "po_1");
+        List<String> ids = storeEvents(1);
+        makeOldestDue(ids, 0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT), ids).get(0);
+        RecordKey record = new RecordKey("Stripe_Payout__c", "po_1_" + run);
         Map<RecordKey, RecordState> held = repository.leaseRecords("replica-a", List.of(record), LEASE).await().atMost(WAIT);
         DeliveryPlan plan = DeliveryPlan.of(List.of(new MappedEvent(event, List.of(new RecordWrite("payout",
-                "Stripe_Payout__c", "Stripe_Payout_Id__c", "po_1", Map.of("Status__c", "paid"), Map.of())), null)), held);
+                "Stripe_Payout__c", "Stripe_Payout_Id__c", record.externalId(), Map.of("Status__c", "paid"), Map.of())), null)), held);
         PlannedRecord planned = plan.records().iterator().next();
 
         repository.settle("replica-a",
@@ -176,10 +191,11 @@ class DeliveryRepositoryTest {
 
     @Test
     void doesNotSettleAnEventWhoseLeaseAnotherReplicaTookOver() {
-        storeEvents(1);
-        ClaimedEvent event = repository.claim("replica-a", 10, LEASE).await().atMost(WAIT).get(0);
-        TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second'");
-        repository.claim("replica-b", 10, LEASE).await().atMost(WAIT);
+        List<String> ids = storeEvents(1);
+        makeOldestDue(ids, 0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT), ids).get(0);
+        expireLeases(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT))).containsAll(ids);
 
         repository.settle("replica-a", List.of(new SettledEvent(event.ref(), EventStatus.DEAD, 1, Duration.ZERO, "late")),
                 List.of(), Map.of(), Map.of()).await().atMost(WAIT);
@@ -187,28 +203,52 @@ class DeliveryRepositoryTest {
         assertThat(TestDatabase.find(event.account(), event.eventId()).orElseThrow().status()).isEqualTo("pending");
     }
 
-    private static List<String> storeEvents(int count) {
+    /**
+     * Due before anything other tests left due in the database (and in the given order: a higher
+     * {@code minutesEarlier} is claimed first), so that a claim reaches this test's events first.
+     */
+    private static void makeOldestDue(List<String> ids, int minutesEarlier) {
+        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() - interval '100 years' - interval '"
+                + minutesEarlier + " minutes' WHERE event_id IN " + inList(ids));
+    }
+
+    private static void expireLeases(List<String> ids) {
+        TestDatabase.execute("UPDATE stripe_event SET lease_expires_at = now() - interval '1 second' WHERE event_id IN "
+                + inList(ids));
+    }
+
+    private static String inList(List<String> ids) {
+        return "('" + String.join("', '", ids) + "')";
+    }
+
+    private static List<ClaimedEvent> own(List<ClaimedEvent> claimed, List<String> ids) {
+        return claimed.stream().filter(event -> ids.contains(event.eventId())).toList();
+    }
+
+    private List<String> storeEvents(int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("payout.paid"));
             postSigned(body).statusCode(200);
             ids.add(StripeFixtures.eventId(body));
         }
+        ownEvents.addAll(ids);
         return ids;
     }
 
-    private static List<String> storeEventsOfDistinctObjects(int count) {
+    private List<String> storeEventsOfDistinctObjects(int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String payoutId = "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             postSigned(StripeEvents.payout(payoutId).field("currency", "usd").field("amount", 100 + i).bytes()).statusCode(200);
             ids.add("evt_" + payoutId);
         }
+        ownEvents.addAll(ids);
         return ids;
     }
 
     /** Events of one payout object. */
-    private static List<String> storeEvents(int count, String payoutId) {
+    private List<String> storeEvents(int count, String payoutId) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String eventId = "evt_" + payoutId + "_" + UUID.randomUUID().toString().substring(0, 8);
@@ -218,6 +258,7 @@ class DeliveryRepositoryTest {
             postSigned(body).statusCode(200);
             ids.add(StripeFixtures.eventId(body));
         }
+        ownEvents.addAll(ids);
         return ids;
     }
 

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -12,6 +14,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,34 +38,52 @@ class RetentionTest {
         }
     }
 
+    /** Ids of this run's rows: other tests' events, finished or not, may share the database. */
+    private static final String ID = UUID.randomUUID().toString().substring(0, 8);
+    private static final String RUN = "evt_ret_" + ID + "_";
+    private static final String RECORD = "po_ret_" + ID;
+
+    /** What stays (pending and dead among it) goes with the test, so that no later delivery test meets it. */
+    @AfterEach
+    void deleteOwnRows() {
+        TestDatabase.execute("DELETE FROM stripe_event WHERE event_id LIKE '" + RUN + "%'");
+        TestDatabase.execute("DELETE FROM salesforce_record WHERE external_id = '" + RECORD + "'");
+    }
+
     @Test
     void purgesOnlyFinishedEventsOlderThanTheRetention() {
-        TestDatabase.clearDelivery();
         // The purge runs every second: the event and its links go in together, or it could take the
         // event before its links exist.
-        TestDatabase.execute(inserting("evt_old_delivered_0", "delivered", "2 hours") + """
+        TestDatabase.execute(inserting(RUN + "old_delivered_0", "delivered", "2 hours") + """
                 ;
-                INSERT INTO salesforce_record (sobject, external_id, salesforce_id) VALUES ('Stripe_Payout__c', 'po_old', 'a0C000000000001');
+                INSERT INTO salesforce_record (sobject, external_id, salesforce_id) VALUES ('Stripe_Payout__c', '%s', 'a0C000000000001');
                 INSERT INTO event_record (account, event_id, sobject, external_id_field, external_id, salesforce_id)
-                VALUES ('default', 'evt_old_delivered_0', 'Stripe_Payout__c', 'Stripe_Payout_Id__c', 'po_old', 'a0C000000000001')
-                """);
+                VALUES ('default', '%s', 'Stripe_Payout__c', 'Stripe_Payout_Id__c', '%s', 'a0C000000000001')
+                """.formatted(RECORD, RUN + "old_delivered_0", RECORD));
         for (int i = 1; i < 5; i++) {
-            insert("evt_old_delivered_" + i, "delivered", "2 hours");
+            insert(RUN + "old_delivered_" + i, "delivered", "2 hours");
         }
-        insert("evt_old_skipped", "skipped", "3 hours");
-        insert("evt_recent_delivered", "delivered", "10 minutes");
-        insert("evt_old_dead", "dead", null);
-        insert("evt_old_pending", "pending", null);
-        insert("evt_old_retrying", "retrying", null);
+        insert(RUN + "old_skipped", "skipped", "3 hours");
+        insert(RUN + "recent_delivered", "delivered", "10 minutes");
+        insert(RUN + "old_dead", "dead", null);
+        insert(RUN + "old_pending", "pending", null);
+        insert(RUN + "old_retrying", "retrying", null);
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(TestDatabase.statuses("default"))
-                .doesNotContainKeys("evt_old_delivered_0", "evt_old_delivered_1", "evt_old_delivered_2",
-                        "evt_old_delivered_3", "evt_old_delivered_4", "evt_old_skipped"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ownStatuses())
+                .doesNotContainKeys(RUN + "old_delivered_0", RUN + "old_delivered_1", RUN + "old_delivered_2",
+                        RUN + "old_delivered_3", RUN + "old_delivered_4", RUN + "old_skipped"));
 
-        assertThat(TestDatabase.statuses("default")).containsOnlyKeys(
-                "evt_recent_delivered", "evt_old_dead", "evt_old_pending", "evt_old_retrying");
-        assertThat(TestDatabase.scalarCount("SELECT count(*) FROM event_record")).isZero();
-        assertThat(TestDatabase.scalarCount("SELECT count(*) FROM salesforce_record")).isEqualTo(1);
+        assertThat(ownStatuses()).containsOnlyKeys(
+                RUN + "recent_delivered", RUN + "old_dead", RUN + "old_pending", RUN + "old_retrying");
+        assertThat(TestDatabase.scalarCount("SELECT count(*) FROM event_record WHERE event_id LIKE '" + RUN + "%'")).isZero();
+        assertThat(TestDatabase.scalarCount("SELECT count(*) FROM salesforce_record WHERE external_id = '" + RECORD + "'"))
+                .isEqualTo(1);
+    }
+
+    private static Map<String, String> ownStatuses() {
+        Map<String, String> own = new TreeMap<>(TestDatabase.statuses("default"));
+        own.keySet().removeIf(id -> !id.startsWith(RUN));
+        return own;
     }
 
     /** A month-old event in the given status, finished {@code doneAgo} ago when given. */
