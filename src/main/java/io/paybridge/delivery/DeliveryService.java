@@ -171,6 +171,11 @@ public class DeliveryService {
                 mapThin(turn, event, fetches.of(event), mapped);
                 continue;
             }
+            if (!mapper.routes(event.type())) {
+                // Its payload would be parsed for nothing: no route takes the type the row names.
+                mapped.add(new MappedEvent(event, List.of(), null));
+                continue;
+            }
             try {
                 List<RecordWrite> writes = mapper.map(event.account(), event.payload());
                 mapped.add(new MappedEvent(event, writes, null));
