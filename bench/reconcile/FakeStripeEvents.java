@@ -28,7 +28,7 @@ import com.sun.net.httpserver.HttpServer;
  *
  * <p>The account holds 30 days of events (what Stripe keeps), event n created
  * {@code n * 86400 / per-day} seconds before the fake started, so n = 0 is the newest. Event n is
- * the fixture event number {@code n mod 27} (the snapshot fixtures, by file name) under its own id
+ * the snapshot fixture number {@code n mod 26} (the 26 of shared/fixtures/stripe, by file name) under its own id
  * {@code evt_1Bench<n>} and time: real shapes, nothing else changed. Events are made when a page
  * is answered, never held, so 3,000,000 cost no memory.
  *
