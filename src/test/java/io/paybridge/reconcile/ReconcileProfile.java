@@ -1,5 +1,6 @@
 package io.paybridge.reconcile;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,13 @@ public class ReconcileProfile implements QuarkusTestProfile {
                 "paybridge.reconcile.rate-limit-retries", "2",
                 "paybridge.reconcile.rate-limit-backoff", "100ms",
                 "paybridge.accounts." + ACCOUNT + ".webhook-secrets", "whsec_recon_only");
+    }
+
+    /** Every setting of this profile and its fake, for another replica started beside the application under test. */
+    static Map<String, String> settings() {
+        Map<String, String> settings = new HashMap<>(new ReconcileProfile().getConfigOverrides());
+        settings.putAll(new FakeStripeForReconcile().start());
+        return settings;
     }
 
     @Override

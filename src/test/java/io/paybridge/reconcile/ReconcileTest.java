@@ -46,6 +46,8 @@ class ReconcileTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = ReconcileProfile.ACCOUNT;
+    /** A full listing's filters under the default routes: one per group, the exact types together. */
+    static final List<String> ROUTED_TYPE_FILTERS = List.of("charge.*", "invoice.*", "payment_intent.*", "payout.*", "invoice_payment.paid");
 
     FakeStripe stripe;
     /** Event ids of this test run: nothing another run or test stored can match them. */
@@ -95,8 +97,10 @@ class ReconcileTest {
             assertThat(stored).isEqualTo(JSON.readTree(events.get(i)));
         }
         List<Map<String, String>> firstCalls = stripe.listRequests();
-        assertThat(firstCalls).as("a first sweep lists the whole window").hasSize(3)
+        // charge.* and invoice.* hold 3 and 4 events: pages of 3 take 1 and 2 calls, each other filter 1.
+        assertThat(firstCalls).as("a first sweep lists the whole window, by the types the routes take").hasSize(6)
                 .allSatisfy(call -> assertThat(call).doesNotContainKey("delivery_success"));
+        assertThat(firstCalls.stream().map(ReconcileTest::typeFilter).distinct()).containsExactlyInAnyOrderElementsOf(ROUTED_TYPE_FILTERS);
         assertThat(Long.parseLong(firstCalls.get(0).get("created[gte]")))
                 .isBetween(firstSweep.minus(Duration.ofHours(72)).getEpochSecond() - 5, Instant.now().minus(Duration.ofHours(72)).getEpochSecond());
 
@@ -104,7 +108,7 @@ class ReconcileTest {
 
         assertRun(second, "success", false, 3, 0, 3);
         assertThat(TestDatabase.statuses(ACCOUNT)).isEqualTo(statuses);
-        List<Map<String, String>> secondCalls = stripe.listRequests().subList(3, stripe.listRequests().size());
+        List<Map<String, String>> secondCalls = stripe.listRequests().subList(firstCalls.size(), stripe.listRequests().size());
         assertThat(secondCalls).as("the next sweep lists only failed deliveries: one page").hasSize(1);
         assertThat(secondCalls.get(0)).containsEntry("delivery_success", "false");
 
@@ -127,6 +131,29 @@ class ReconcileTest {
         assertThat(metric(metrics, "paybridge_reconcile_runs_total{account=\"recon\",outcome=\"success\"}")).isGreaterThanOrEqualTo(3);
         assertThat(metric(metrics, "paybridge_reconcile_last_success_timestamp_seconds{account=\"recon\"}"))
                 .isBetween((double) firstSweep.getEpochSecond() - 1, (double) Instant.now().getEpochSecond() + 1);
+    }
+
+    @Test
+    void aFullListingAsksOnlyForTheTypesTheRoutesTake() {
+        Instant now = Instant.now();
+        stripe.holdsDelivered(List.of(
+                event(StripeFixtures.bytes("charge.succeeded"), prefix + "routed", now.minus(Duration.ofMinutes(20))),
+                event(StripeFixtures.bytes("customer.created"), prefix + "unrouted", now.minus(Duration.ofMinutes(25)))));
+        stripe.holds(List.of(event(StripeFixtures.bytes("customer.updated"), prefix + "unrouted_failed", now.minus(Duration.ofMinutes(30)))));
+
+        JsonPath full = sweep("").then().statusCode(200).extract().jsonPath();
+
+        // No route takes customer.*: a full listing never asks for it, so it costs no call and is not stored only to be skipped.
+        assertRun(full, "success", true, 1, 1, 0);
+        assertThat(stripe.listRequests().stream().map(ReconcileTest::typeFilter)).containsExactlyInAnyOrderElementsOf(ROUTED_TYPE_FILTERS);
+        assertThat(TestDatabase.statuses(ACCOUNT)).containsOnlyKeys(prefix + "routed");
+
+        JsonPath cheap = sweep("").then().statusCode(200).extract().jsonPath();
+
+        // An event whose webhook Stripe could not deliver is stored whatever its type, as it would have
+        // been on arrival; finding it triggers a full listing from the previous one, which holds nothing newer.
+        assertRun(cheap, "success", true, 1, 1, 0);
+        assertThat(TestDatabase.statuses(ACCOUNT)).containsOnlyKeys(prefix + "routed", prefix + "unrouted_failed");
     }
 
     @Test
@@ -159,13 +186,14 @@ class ReconcileTest {
         JsonPath limitedOnce = sweep("").then().statusCode(200).extract().jsonPath();
 
         assertRun(limitedOnce, "success", true, 2, 2, 0);
-        assertThat(stripe.listRequests()).as("the 429, then the same page again").hasSize(2);
+        assertThat(stripe.listRequests()).as("the 429, then the same page again, then one page of each other type filter")
+                .hasSize(2 + ROUTED_TYPE_FILTERS.size() - 1);
 
         stripe.failNext(10, 429);
         JsonPath limited = sweep("?full=true").then().statusCode(200).extract().jsonPath();
 
         assertRun(limited, "rate_limited", true, 0, 0, 0);
-        assertThat(stripe.listRequests()).as("the first try and two retries").hasSize(2 + 3);
+        assertThat(stripe.listRequests()).as("the first try and two retries").hasSize(2 + ROUTED_TYPE_FILTERS.size() - 1 + 3);
         assertThat(metric(metrics(), "paybridge_reconcile_runs_total{account=\"recon\",outcome=\"rate_limited\"}")).isPositive();
         given().baseUri(TestPorts.managementUrl()).get("health/ready").then().statusCode(200);
     }
@@ -190,18 +218,19 @@ class ReconcileTest {
         assertThat(answers).extracting(Response::statusCode).containsExactlyInAnyOrder(200, 409);
         Response skipped = answers.stream().filter(answer -> answer.statusCode() == 409).findFirst().orElseThrow();
         assertThat(skipped.jsonPath().getString("error")).isEqualTo("sweep_running");
-        assertThat(stripe.listRequests()).as("one sweep's single page").hasSize(1);
+        assertThat(stripe.listRequests().stream().map(ReconcileTest::typeFilter)).as("one sweep's full listing: a page per type filter")
+                .containsExactlyInAnyOrderElementsOf(ROUTED_TYPE_FILTERS);
         assertThat(TestDatabase.statuses(ACCOUNT)).hasSize(2);
     }
 
     @Test
     void theEndpointNeedsTheAdminTokenAndAValidFullFlag() {
-        given().baseUri(adminUrl()).post("reconcile").then().statusCode(401);
+        given().baseUri(managementRoot() + "/admin/").post("reconcile").then().statusCode(401);
         admin().post("reconcile?full=maybe").then().statusCode(400);
         assertThat(stripe.listRequests()).isEmpty();
     }
 
-    private static void assertRun(JsonPath sweep, String outcome, boolean full, long listed, long stored, long present) {
+    static void assertRun(JsonPath sweep, String outcome, boolean full, long listed, long stored, long present) {
         assertThat(sweep.getString("accounts[0].outcome")).as(sweep.prettify()).isEqualTo(outcome);
         assertThat(sweep.getBoolean("accounts[0].full")).as(sweep.prettify()).isEqualTo(full);
         assertThat(List.of(sweep.getLong("accounts[0].listed"), sweep.getLong("accounts[0].stored"), sweep.getLong("accounts[0].present")))
@@ -209,30 +238,60 @@ class ReconcileTest {
     }
 
     private static Response sweep(String query) {
-        return admin().post("reconcile" + query);
+        return sweepAt(managementRoot(), query);
+    }
+
+    /** {@code POST /admin/reconcile} on the replica whose management interface is at {@code managementRoot}. */
+    static Response sweepAt(String managementRoot, String query) {
+        return given().baseUri(managementRoot + "/admin/").header("Authorization", "Bearer " + ReconcileProfile.TOKEN)
+                .post("reconcile" + query);
     }
 
     private static io.restassured.specification.RequestSpecification admin() {
-        return given().baseUri(adminUrl()).header("Authorization", "Bearer " + ReconcileProfile.TOKEN);
+        return given().baseUri(managementRoot() + "/admin/").header("Authorization", "Bearer " + ReconcileProfile.TOKEN);
     }
 
-    private static String adminUrl() {
-        return TestPorts.managementUrl().replace("/q/", "/admin/");
+    /** The management interface of the application under test, {@code http://localhost:<port>}. */
+    static String managementRoot() {
+        return TestPorts.managementUrl().replaceFirst("/q/$", "");
     }
 
     private static String metrics() {
-        return given().baseUri(TestPorts.managementUrl()).get("metrics").then().statusCode(200).extract().asString();
+        return metricsAt(managementRoot());
+    }
+
+    static String metricsAt(String managementRoot) {
+        return given().baseUri(managementRoot + "/q/").get("metrics").then().statusCode(200).extract().asString();
     }
 
     /** The value of one series, 0 when absent. */
-    private static double metric(String metrics, String series) {
+    static double metric(String metrics, String series) {
         Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
         return value.find() ? Double.parseDouble(value.group(1)) : 0;
     }
 
-    /** Fixture events under this run's ids (newest first), created over the last hours, the newest 15 minutes ago. */
-    private List<byte[]> recentEvents(int count) {
-        List<Path> files = StripeFixtures.eventsIn(StripeFixtures.ROOT);
+    /** The type filter of a list call: its type or types, "" for none. */
+    static String typeFilter(Map<String, String> call) {
+        return call.getOrDefault("type", call.getOrDefault("types", ""));
+    }
+
+    private static boolean typeMatches(String filter, String type) {
+        return filter.endsWith("*") ? type.startsWith(filter.substring(0, filter.length() - 1)) : filter.equals(type);
+    }
+
+    /** A fixture's event type, as its file is named. */
+    private static String type(Path fixture) {
+        return fixture.getFileName().toString().replaceFirst("\\.json$", "");
+    }
+
+    /**
+     * Fixture events of the types the routes take, under this run's ids (newest first), created over
+     * the last hours, the newest 15 minutes ago.
+     */
+    List<byte[]> recentEvents(int count) {
+        List<Path> files = StripeFixtures.eventsIn(StripeFixtures.ROOT).stream()
+                .filter(file -> ROUTED_TYPE_FILTERS.stream().anyMatch(filter -> typeMatches(filter, type(file))))
+                .toList();
         List<byte[]> events = new ArrayList<>();
         Instant now = Instant.now();
         for (int i = 0; i < count; i++) {

@@ -41,7 +41,8 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 
 /**
  * The Stripe Events API at the HTTP level ({@code GET /v1/events}): newest first, {@code created[gte]},
- * {@code delivery_success}, {@code limit} and {@code starting_after} pagination, {@code has_more}, and
+ * {@code delivery_success}, {@code type} (one type, or a group with {@code *}) or {@code types[]} (up
+ * to 20, not both), {@code limit} and {@code starting_after} pagination, {@code has_more}, and
  * Stripe's error shape for a wrong API key, a rate limit (429) and an outage (500). Also the objects
  * thin events name ({@code GET /v1/invoices/{id}}, {@code /v1/payment_intents/{id}},
  * {@code /v1/payouts/{id}}): the fixtures of {@code objects/} and whatever a test puts there, per
@@ -322,7 +323,23 @@ public final class FakeStripe {
                 query.put(name, parameter.firstValue());
             }
         }
+        List<String> types = new ArrayList<>();
+        for (int i = 0; request.queryParameter("types[" + i + "]").isPresent(); i++) {
+            types.add(request.queryParameter("types[" + i + "]").firstValue());
+        }
+        if (!types.isEmpty()) {
+            query.put("types", String.join(",", types));
+        }
+        QueryParameter type = request.queryParameter("type");
+        if (type.isPresent()) {
+            query.put("type", type.firstValue());
+            types.add(type.firstValue());
+        }
         listRequests.add(query);
+        if (query.containsKey("type") && query.containsKey("types") || types.size() > 20) {
+            return answer(400, """
+                    {"error":{"message":"You may pass either type or types, but not both, and at most 20 types.","type":"invalid_request_error"}}""");
+        }
         Integer failure = failures.poll();
         if (failure != null) {
             return delayed(failure == 429
@@ -338,6 +355,7 @@ public final class FakeStripe {
                 .filter(event -> event.path("created").asLong() >= gte)
                 .filter(event -> deliverySuccess == null
                         || Boolean.parseBoolean(deliverySuccess) == delivered.contains(event.path("id").asText()))
+                .filter(event -> types.isEmpty() || types.stream().anyMatch(filter -> typeMatches(filter, event.path("type").asText())))
                 .sorted(Comparator.comparingLong((JsonNode event) -> event.path("created").asLong())
                         .thenComparing(event -> event.path("id").asText()).reversed())
                 .toList());
@@ -431,6 +449,11 @@ public final class FakeStripe {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Stripe's {@code type}: an event name, or a group ending in {@code *}. */
+    private static boolean typeMatches(String filter, String type) {
+        return filter.endsWith("*") ? type.startsWith(filter.substring(0, filter.length() - 1)) : filter.equals(type);
     }
 
     private static int indexOf(List<JsonNode> events, String id) {

@@ -1,0 +1,134 @@
+package io.paybridge.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+
+/**
+ * The packaged application as the integration tests launch it (the native executable when the
+ * build made one, otherwise the jar with the tests' JVM options from the pom), for a process beside
+ * the one under test: a command, as a Kubernetes Job runs it, or a second serving replica on the
+ * same database.
+ */
+public final class PackagedApplication {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private PackagedApplication() {
+    }
+
+    /** The command line that runs the packaged application with these settings (as -D) and arguments. */
+    public static List<String> command(Map<String, String> settings, String... args) {
+        Path nativeRunner = Path.of(System.getProperty("native.image.path", "target/none"));
+        boolean nativeBuild = Files.isRegularFile(nativeRunner);
+        List<String> command = new ArrayList<>(nativeBuild
+                ? List.of(nativeRunner.toString())
+                : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (!nativeBuild) {
+            // The JVM options the integration tests launch the application with (pom.xml).
+            command.addAll(Arrays.asList(System.getProperty("quarkus.test.arg-line", "").split("\\s+")));
+            command.removeIf(String::isBlank);
+        }
+        settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        if (!nativeBuild) {
+            command.add("-jar");
+            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * Starts another serving replica with the test profile, these settings and ports of its own, on
+     * the test's database, and waits until it is ready. Its log goes to {@code target/<name>.log}.
+     */
+    public static Replica startReplica(String name, Map<String, String> settings, Duration readyWithin) {
+        int management = freePort();
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(TestDatabase.connectionSettings());
+        all.put("quarkus.profile", "test");
+        all.put("quarkus.http.host", "127.0.0.1");
+        all.put("quarkus.http.port", String.valueOf(freePort()));
+        all.put("quarkus.management.host", "127.0.0.1");
+        all.put("quarkus.management.port", String.valueOf(management));
+        Path log = Path.of("target", name + ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command(all)).redirectErrorStream(true).redirectOutput(log.toFile());
+            // Only the settings given here: a datasource of the surrounding build must not leak in.
+            builder.environment().keySet().removeIf(variable -> variable.startsWith("QUARKUS_") || variable.startsWith("PAYBRIDGE_"));
+            Replica replica = new Replica(builder.start(), "http://127.0.0.1:" + management, log);
+            replica.awaitReady(readyWithin);
+            return replica;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A serving replica started by {@link #startReplica}; closing it stops it (SIGTERM, then SIGKILL). */
+    public record Replica(Process process, String managementUrl, Path log) implements AutoCloseable {
+
+        private void awaitReady(Duration within) {
+            try {
+                Awaitility.await("replica ready, see " + log)
+                        .atMost(within)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(this::ready);
+            } catch (RuntimeException notReady) {
+                close();
+                throw notReady;
+            }
+        }
+
+        private boolean ready() {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the replica exited with " + process.exitValue() + " while starting, see " + log);
+            }
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(managementUrl + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build();
+                return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                process.destroy();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
