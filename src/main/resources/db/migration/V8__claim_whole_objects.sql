@@ -10,10 +10,9 @@
 -- whatever the statistics say; and the events already taken are removed by the UNION below
 -- instead of by a comparison per row.
 --
--- The siblings may also be several times the claim size: when a backlog arrives over time, the
--- oldest events reach more objects than their own number of siblings, and siblings left out went
--- to other turns, which found the records held and waited. A turn now gets every due event of the
--- objects it reached in all but extreme cases, and stays bounded.
+-- The siblings' limit counts the oldest events again (they are the objects' own rows, locked by this
+-- claim already, and the UNION drops them), so it is twice the claim size: at least as many other
+-- events of those objects as V4 took, and a turn stays bounded at three times the claim size.
 CREATE OR REPLACE FUNCTION claim_due_events(max_events integer, lessee text, lease_seconds double precision)
     RETURNS TABLE (account text, event_id text, type text, created timestamptz, received_at timestamptz,
                    object_type text, object_status text, status text, attempts integer, payload bytea,
@@ -40,7 +39,7 @@ AS $$
          WHERE s.status NOT IN ('delivered', 'skipped', 'dead')
            AND s.next_attempt_at <= now()
            AND (s.lease_expires_at IS NULL OR s.lease_expires_at < now())
-         LIMIT max_events * 5
+         LIMIT max_events * 2
            FOR UPDATE OF s SKIP LOCKED)
     UPDATE stripe_event e
        SET lease_owner = lessee, lease_expires_at = now() + make_interval(secs => lease_seconds)

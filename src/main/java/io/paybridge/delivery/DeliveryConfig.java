@@ -52,9 +52,11 @@ public interface DeliveryConfig {
 
     /**
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
-     * the objects it reached (at most as many again), so that a turn holds whole objects.
+     * the objects it reached (at most as many again), so that a turn holds whole objects. Large, so
+     * that a backlog's records fill Salesforce's 200-record calls: a turn's records are grouped by
+     * SObject, and each group's last call is a partial one.
      */
-    @WithDefault("1000")
+    @WithDefault("5000")
     @Min(1)
     @Max(10000)
     int claimSize();
