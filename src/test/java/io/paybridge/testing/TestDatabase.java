@@ -115,11 +115,20 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
 
     /** Event id -> delivery status of every stored event of an account. */
     public static Map<String, String> statuses(String account) {
+        return statuses(account, "");
+    }
+
+    /**
+     * Event id -> delivery status of the account's stored events whose id contains {@code tag}: one
+     * test's own events, when the test gave them ids with a tag of its own.
+     */
+    public static Map<String, String> statuses(String account, String tag) {
         Map<String, String> statuses = new java.util.TreeMap<>();
         try (Connection connection = connect();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT event_id, status FROM stripe_event WHERE account = ?")) {
+                        "SELECT event_id, status FROM stripe_event WHERE account = ? AND strpos(event_id, ?) > 0")) {
             query.setString(1, account);
+            query.setString(2, tag);
             try (ResultSet row = query.executeQuery()) {
                 while (row.next()) {
                     statuses.put(row.getString(1), row.getString(2));
