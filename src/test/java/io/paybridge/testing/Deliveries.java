@@ -18,11 +18,6 @@ public final class Deliveries {
     private Deliveries() {
     }
 
-    /** Until every one of the account's {@code events} stored events has ended (delivered, skipped or dead). */
-    public static void awaitAllDone(String account, int events) {
-        awaitAllDone(account, "", events);
-    }
-
     /**
      * Until the account holds {@code events} stored events whose ids contain {@code tag} (one test's
      * own: other tests' events may share the database) and every one of them has ended (delivered,

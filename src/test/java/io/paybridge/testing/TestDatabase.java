@@ -158,25 +158,6 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
         }
     }
 
-    /** Forgets every event and every record state: delivery tests start from an empty database. */
-    /**
-     * The serving pipeline keeps claiming while a test clears its tables, and its locks can meet the
-     * TRUNCATE's in the other order; PostgreSQL then cancels one of the two as a deadlock victim. When
-     * that is the TRUNCATE, it is simply run again.
-     */
-    public static void clearDelivery() {
-        for (int attempt = 1;; attempt++) {
-            try {
-                execute("TRUNCATE stripe_event, salesforce_record, event_record");
-                return;
-            } catch (IllegalStateException failure) {
-                if (attempt == 5 || !(failure.getCause() instanceof SQLException sql && "40P01".equals(sql.getSQLState()))) {
-                    throw failure;
-                }
-            }
-        }
-    }
-
     public record Delivery(String status, int attempts, String lastError, String leaseOwner) {
         public boolean done() {
             return "delivered".equals(status) || "skipped".equals(status) || "dead".equals(status);
