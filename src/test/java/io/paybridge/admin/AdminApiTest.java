@@ -1,6 +1,7 @@
 package io.paybridge.admin;
 
 import static io.paybridge.testing.Deliveries.awaitStatus;
+import static io.paybridge.testing.Deliveries.postDeadAndDelivered;
 import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The admin API on the management port: listing with filters and pages, one event with its
  * records, and replays that end dead events delivered without letting an old event overwrite
- * newer Salesforce state.
+ * newer Salesforce state. Other tests' events may share the database: each test's payouts end
+ * with its {@link #tag}, and its listings and replays name its own events.
  */
 @QuarkusTest
 @TestProfile(AdminProfile.class)
@@ -45,6 +47,7 @@ class AdminApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     FakeSalesforce salesforce;
+    final String tag = StripeEvents.uniqueTag();
 
     @BeforeEach
     void cleanSlate() {
@@ -64,15 +67,17 @@ class AdminApiTest {
 
     @Test
     void listsNewestFirstWithFiltersAndPages() {
+        List<String> own = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            postSigned(StripeEvents.payout("po_list_" + i).created(1_700_000_000L + i).bytes()).statusCode(200);
+            postSigned(StripeEvents.payout("po_list_" + i + tag).created(1_700_000_000L + i).bytes()).statusCode(200);
+            own.add("evt_po_list_" + i + tag);
         }
-        awaitStatus("default", "evt_po_list_4", "delivered");
+        awaitStatus("default", own.get(4), "delivered");
 
         List<String> seen = new ArrayList<>();
         String after = null;
         do {
-            RequestSpecification page = admin().queryParam("type", "payout.*").queryParam("limit", 2);
+            RequestSpecification page = admin().queryParam("id", own).queryParam("type", "payout.*").queryParam("limit", 2);
             if (after != null) {
                 page.queryParam("after", after);
             }
@@ -81,11 +86,12 @@ class AdminApiTest {
             after = response.extract().jsonPath().getString("next");
         } while (after != null);
 
-        assertThat(seen).containsExactly("evt_po_list_4", "evt_po_list_3", "evt_po_list_2", "evt_po_list_1", "evt_po_list_0");
-        admin().queryParam("type", "invoice.*").get("events").then().statusCode(200).body("events", hasSize(0));
-        admin().queryParam("since", "2023-11-14T22:13:22Z").queryParam("until", "2023-11-14T22:13:24Z").get("events")
+        assertThat(seen).containsExactly(own.get(4), own.get(3), own.get(2), own.get(1), own.get(0));
+        admin().queryParam("id", own).queryParam("type", "invoice.*").get("events").then().statusCode(200).body("events", hasSize(0));
+        admin().queryParam("id", own).queryParam("since", "2023-11-14T22:13:22Z").queryParam("until", "2023-11-14T22:13:24Z")
+                .get("events")
                 .then().statusCode(200)
-                .body("events.id", equalTo(List.of("evt_po_list_3", "evt_po_list_2")))
+                .body("events.id", equalTo(List.of(own.get(3), own.get(2))))
                 .body("events[0].account", equalTo("default"))
                 .body("events[0].status", equalTo("delivered"))
                 .body("events[0].attempts", equalTo(1))
@@ -93,8 +99,10 @@ class AdminApiTest {
                 .body("events[0].receivedAt", notNullValue())
                 .body("events[0].lastError", nullValue())
                 .body("next", nullValue());
-        admin().queryParam("status", "dead").queryParam("account", "default").get("events")
+        admin().queryParam("id", own).queryParam("status", "dead").queryParam("account", "default").get("events")
                 .then().statusCode(200).body("events", hasSize(0));
+        admin().queryParam("id", own).queryParam("status", "delivered").queryParam("account", "default").get("events")
+                .then().statusCode(200).body("events", hasSize(5));
     }
 
     @Test
@@ -114,75 +122,84 @@ class AdminApiTest {
 
     @Test
     void showsOneEventWithItsRecordsAndPayload() {
-        postSigned(StripeEvents.payout("po_detail").created(1_700_000_100L).bytes()).statusCode(200);
-        awaitStatus("default", "evt_po_detail", "delivered");
+        String payout = "po_detail" + tag;
+        postSigned(StripeEvents.payout(payout).created(1_700_000_100L).bytes()).statusCode(200);
+        awaitStatus("default", "evt_" + payout, "delivered");
 
-        admin().get("events/default/evt_po_detail").then().statusCode(200)
-                .body("id", equalTo("evt_po_detail"))
+        admin().get("events/default/evt_" + payout).then().statusCode(200)
+                .body("id", equalTo("evt_" + payout))
                 .body("type", equalTo("payout.paid"))
                 .body("status", equalTo("delivered"))
-                .body("objectId", equalTo("po_detail"))
+                .body("objectId", equalTo(payout))
                 .body("objectType", equalTo("payout"))
                 .body("nextAttemptAt", notNullValue())
                 .body("records", hasSize(1))
                 .body("records[0].sobject", equalTo(PAYOUT))
                 .body("records[0].externalIdField", equalTo("Stripe_Payout_Id__c"))
-                .body("records[0].externalId", equalTo("po_detail"))
-                .body("records[0].salesforceId", equalTo(salesforce.salesforceId(PAYOUT, "po_detail")))
-                .body("payload.id", equalTo("evt_po_detail"))
-                .body("payload.data.object.id", equalTo("po_detail"));
-        admin().get("events/default/evt_unknown").then().statusCode(404).body("error", equalTo("not_found"));
-        admin().get("events/nobody/evt_po_detail").then().statusCode(404);
+                .body("records[0].externalId", equalTo(payout))
+                .body("records[0].salesforceId", equalTo(salesforce.salesforceId(PAYOUT, payout)))
+                .body("payload.id", equalTo("evt_" + payout))
+                .body("payload.data.object.id", equalTo(payout));
+        admin().get("events/default/evt_unknown" + tag).then().statusCode(404).body("error", equalTo("not_found"));
+        admin().get("events/nobody/evt_" + payout).then().statusCode(404);
     }
 
     @Test
     void replaysDeadEventsUntilTheyAreDelivered() {
-        salesforce.rejectRecord(PAYOUT, "po_dead", "INVALID_FIELD", "No such column 'Arrival_Date__c' on sobject of type Stripe_Payout__c");
-        postSigned(StripeEvents.payout("po_dead").created(1_700_000_200L).bytes()).statusCode(200);
-        awaitStatus("default", "evt_po_dead", "dead");
-        admin().get("events/default/evt_po_dead").then().body("lastError", containsString("INVALID_FIELD"))
+        String dead = "po_dead" + tag;
+        String delivered = "po_alive" + tag;
+        salesforce.rejectRecord(PAYOUT, dead, "INVALID_FIELD", "No such column 'Arrival_Date__c' on sobject of type Stripe_Payout__c");
+        postDeadAndDelivered(dead, delivered, 1_700_000_200L);
+        admin().get("events/default/evt_" + dead).then().body("lastError", containsString("INVALID_FIELD"))
                 .body("records[0].salesforceId", nullValue());
 
-        salesforce.acceptRecord(PAYOUT, "po_dead");
-        replay(Map.of("status", "dead", "dryRun", true)).body("matched", equalTo(1)).body("replayed", equalTo(0));
-        assertThat(TestDatabase.delivery("default", "evt_po_dead").orElseThrow().status()).isEqualTo("dead");
+        salesforce.acceptRecord(PAYOUT, dead);
+        // Other tests' dead events may share the database: the replays name this test's two events,
+        // and the status filter picks the dead one.
+        List<String> own = List.of("evt_" + dead, "evt_" + delivered);
+        replay(Map.of("ids", own, "status", "dead", "dryRun", true)).body("matched", equalTo(1)).body("replayed", equalTo(0));
+        assertThat(TestDatabase.delivery("default", "evt_" + dead).orElseThrow().status()).isEqualTo("dead");
 
-        replay(Map.of("status", "dead")).body("matched", equalTo(1)).body("replayed", equalTo(1));
-        awaitStatus("default", "evt_po_dead", "delivered");
-        assertThat(TestDatabase.delivery("default", "evt_po_dead").orElseThrow().attempts()).isEqualTo(1);
-        assertThat(salesforce.record(PAYOUT, "po_dead")).containsEntry("Status__c", "paid");
+        replay(Map.of("ids", own, "status", "dead")).body("matched", equalTo(1)).body("replayed", equalTo(1));
+        awaitStatus("default", "evt_" + dead, "delivered");
+        assertThat(TestDatabase.delivery("default", "evt_" + dead).orElseThrow().attempts()).isEqualTo(1);
+        assertThat(salesforce.record(PAYOUT, dead)).containsEntry("Status__c", "paid");
     }
 
     @Test
     void aReplayedOldEventDoesNotOverwriteNewerState() {
-        postSigned(StripeEvents.payout("po_order").type("payout.updated").status("in_transit").created(1_700_000_300L).eventId("evt_po_order_old").bytes()).statusCode(200);
-        awaitStatus("default", "evt_po_order_old", "delivered");
-        postSigned(StripeEvents.payout("po_order").created(1_700_000_400L).eventId("evt_po_order_new").bytes()).statusCode(200);
-        awaitStatus("default", "evt_po_order_new", "delivered");
-        int calls = salesforce.calls();
+        String payout = "po_order" + tag;
+        String old = "evt_po_order_old" + tag;
+        String newest = "evt_po_order_new" + tag;
+        postSigned(StripeEvents.payout(payout).type("payout.updated").status("in_transit").created(1_700_000_300L).eventId(old).bytes()).statusCode(200);
+        awaitStatus("default", old, "delivered");
+        postSigned(StripeEvents.payout(payout).created(1_700_000_400L).eventId(newest).bytes()).statusCode(200);
+        awaitStatus("default", newest, "delivered");
+        int calls = salesforce.callsWith(PAYOUT, payout);
 
-        replay(Map.of("ids", List.of("evt_po_order_old"))).body("matched", equalTo(1)).body("replayed", equalTo(1));
-        awaitStatus("default", "evt_po_order_old", "skipped");
+        replay(Map.of("ids", List.of(old))).body("matched", equalTo(1)).body("replayed", equalTo(1));
+        awaitStatus("default", old, "skipped");
 
-        assertThat(salesforce.record(PAYOUT, "po_order")).containsEntry("Status__c", "paid");
-        assertThat(salesforce.calls()).isEqualTo(calls);
+        assertThat(salesforce.record(PAYOUT, payout)).containsEntry("Status__c", "paid");
+        assertThat(salesforce.callsWith(PAYOUT, payout)).isEqualTo(calls);
 
-        replay(Map.of("ids", List.of("evt_po_order_new"))).body("replayed", equalTo(1));
-        awaitStatus("default", "evt_po_order_new", "delivered");
-        assertThat(salesforce.calls()).as("the newest event is pushed again").isEqualTo(calls + 1);
-        assertThat(salesforce.record(PAYOUT, "po_order")).containsEntry("Status__c", "paid");
+        replay(Map.of("ids", List.of(newest))).body("replayed", equalTo(1));
+        awaitStatus("default", newest, "delivered");
+        assertThat(salesforce.callsWith(PAYOUT, payout)).as("the newest event is pushed again").isEqualTo(calls + 1);
+        assertThat(salesforce.record(PAYOUT, payout)).containsEntry("Status__c", "paid");
     }
 
     @Test
     void aDryRunChangesNothing() {
-        postSigned(StripeEvents.payout("po_dry").created(1_700_000_500L).bytes()).statusCode(200);
-        awaitStatus("default", "evt_po_dry", "delivered");
-        TestDatabase.Delivery before = TestDatabase.delivery("default", "evt_po_dry").orElseThrow();
+        String event = "evt_po_dry" + tag;
+        postSigned(StripeEvents.payout("po_dry" + tag).created(1_700_000_500L).bytes()).statusCode(200);
+        awaitStatus("default", event, "delivered");
+        TestDatabase.Delivery before = TestDatabase.delivery("default", event).orElseThrow();
 
-        replay(Map.of("account", "default", "type", "payout.*", "dryRun", true))
+        replay(Map.of("ids", List.of(event), "account", "default", "type", "payout.*", "dryRun", true))
                 .body("matched", equalTo(1)).body("replayed", equalTo(0));
 
-        assertThat(TestDatabase.delivery("default", "evt_po_dry").orElseThrow()).isEqualTo(before);
+        assertThat(TestDatabase.delivery("default", event).orElseThrow()).isEqualTo(before);
     }
 
     @Test

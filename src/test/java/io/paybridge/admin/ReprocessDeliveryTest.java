@@ -1,8 +1,8 @@
 package io.paybridge.admin;
 
 import static io.paybridge.testing.Deliveries.awaitStatus;
+import static io.paybridge.testing.Deliveries.postDeadAndDelivered;
 import static io.paybridge.testing.SObjects.PAYOUT;
-import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
@@ -41,17 +41,22 @@ class ReprocessDeliveryTest {
 
     @Test
     void reprocessedDeadEventsEndDelivered() throws Exception {
-        salesforce.rejectRecord(PAYOUT, "po_reprocess", "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Amount must be positive");
-        postSigned(StripeEvents.payout("po_reprocess").created(1_700_001_000L).bytes()).statusCode(200);
-        awaitStatus("default", "evt_po_reprocess", "dead");
-        salesforce.acceptRecord(PAYOUT, "po_reprocess");
+        String tag = StripeEvents.uniqueTag();
+        String dead = "po_reprocess" + tag;
+        String delivered = "po_fine" + tag;
+        salesforce.rejectRecord(PAYOUT, dead, "FIELD_CUSTOM_VALIDATION_EXCEPTION", "Amount must be positive");
+        postDeadAndDelivered(dead, delivered, 1_700_001_000L);
+        salesforce.acceptRecord(PAYOUT, dead);
 
-        CommandResult result = reprocess("--status", "dead", "--account", "default");
+        // Other tests' dead events may share the database: the command names this test's two events,
+        // and the status filter picks the dead one.
+        CommandResult result = reprocess("--status", "dead", "--account", "default",
+                "--id", "evt_" + dead, "--id", "evt_" + delivered);
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output()).contains("matched=1 replayed=1");
-        awaitStatus("default", "evt_po_reprocess", "delivered");
-        assertThat(salesforce.record(PAYOUT, "po_reprocess")).containsEntry("Status__c", "paid");
+        awaitStatus("default", "evt_" + dead, "delivered");
+        assertThat(salesforce.record(PAYOUT, dead)).containsEntry("Status__c", "paid");
     }
 
     /** Runs the command in this application; the packaged twin runs it as a process of its own. */

@@ -136,14 +136,15 @@ class DeliveryFaultsTest {
 
     @Test
     void aRecordSalesforceRefusesIsDeadAndTheOthersAreDelivered() {
+        String tag = StripeEvents.uniqueTag();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add("po_batch_" + i + "_" + UUID.randomUUID().toString().substring(0, 8));
+            ids.add("po_batch_" + i + "_" + tag);
         }
         salesforce.rejectRecord(PAYOUT, ids.get(1), "INVALID_FIELD", "No such column 'Method__c' on sObject of type Stripe_Payout__c");
 
         ids.forEach(id -> postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 700).bytes()).statusCode(200));
-        awaitAllDone("default", 3);
+        awaitAllDone("default", tag, 3);
 
         Delivery refused = delivery(ids.get(1));
         assertThat(refused.status()).isEqualTo("dead");
@@ -196,9 +197,10 @@ class DeliveryFaultsTest {
     @Test
     void aLongOutageOpensTheCircuitAndEverythingIsDeliveredAfter() {
         salesforce.down(true);
+        String tag = StripeEvents.uniqueTag();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(postPayout());
+            ids.add(postPayout("po_outage_" + i + "_" + tag));
         }
 
         await().atMost(DEADLINE).until(() -> metrics().contains("paybridge_salesforce_circuit_open 1.0"));
@@ -209,7 +211,7 @@ class DeliveryFaultsTest {
         assertThat(Duration.between(opened, Instant.now())).isGreaterThan(Duration.ofMillis(1500));
         salesforce.down(false);
 
-        awaitAllDone("default", ids.size());
+        awaitAllDone("default", tag, ids.size());
         for (String id : ids) {
             Delivery delivery = delivery(id);
             assertThat(delivery.status()).isEqualTo("delivered");
@@ -240,9 +242,12 @@ class DeliveryFaultsTest {
         return id;
     }
 
-    /** Posts a payout event (id {@code evt_<payout id>}); returns the payout id. */
+    /** Posts a payout event (id {@code evt_<payout id>}) of a new payout; returns the payout id. */
     private static String postPayout() {
-        String id = newPayoutId();
+        return postPayout(newPayoutId());
+    }
+
+    private static String postPayout(String id) {
         postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
         return id;
     }

@@ -61,6 +61,8 @@ class DeliveryReplicasTest {
     SalesforceConfig salesforceConfig;
 
     FakeSalesforce salesforce;
+    /** Ends every payout id of this test: other tests' events and records may share the database and the fake. */
+    final String tag = StripeEvents.uniqueTag();
 
     @BeforeEach
     void cleanSlate() {
@@ -74,7 +76,7 @@ class DeliveryReplicasTest {
         List<byte[]> events = new ArrayList<>();
         for (int payout = 0; payout < 30; payout++) {
             for (int step = 0; step < STATUSES.size(); step++) {
-                events.add(payoutEvent("po_replica_" + payout, step));
+                events.add(payoutEvent("po_replica_" + payout + tag, step));
             }
         }
         Collections.shuffle(events, new Random(7));
@@ -85,7 +87,7 @@ class DeliveryReplicasTest {
         Future<Integer> secondClaims = executor.submit(() -> drain(second, running));
         try {
             events.forEach(event -> postSigned(event).statusCode(200));
-            awaitAllDone("default", events.size());
+            awaitAllDone("default", tag, events.size());
         } finally {
             running.set(false);
             executor.shutdown();
@@ -93,10 +95,10 @@ class DeliveryReplicasTest {
 
         assertThat(secondClaims.get()).as("events the second pipeline claimed").isPositive();
         assertThat(salesforce.concurrentPushViolations()).isZero();
-        Map<String, String> statuses = TestDatabase.statuses("default");
+        Map<String, String> statuses = TestDatabase.statuses("default", tag);
         assertThat(statuses.values()).containsOnly("delivered", "skipped");
         for (int payout = 0; payout < 30; payout++) {
-            assertThat(salesforce.record(PAYOUT, "po_replica_" + payout)).containsEntry("Status__c", "paid");
+            assertThat(salesforce.record(PAYOUT, "po_replica_" + payout + tag)).containsEntry("Status__c", "paid");
         }
         // No failure happened, so no event was ever attempted twice.
         statuses.keySet().forEach(id -> assertThat(TestDatabase.delivery("default", id).orElseThrow().attempts())
@@ -105,19 +107,19 @@ class DeliveryReplicasTest {
 
     @Test
     void theClaimsOfADeadReplicaAreTakenOverAfterTheirLease() {
-        String id = "po_orphan_1";
+        String id = "po_orphan_" + tag;
         TestDatabase.execute("""
                 INSERT INTO salesforce_record (sobject, external_id, lease_owner, lease_expires_at)
-                VALUES ('Stripe_Payout__c', 'po_orphan_1', 'dead-replica', now() + interval '3 seconds')""");
+                VALUES ('Stripe_Payout__c', '%s', 'dead-replica', now() + interval '3 seconds')""".formatted(id));
         // The event arrives while the dead replica still holds its record: it waits for the lease.
         postSigned(payoutEvent(id, 2)).statusCode(200);
         TestDatabase.execute("""
                 UPDATE stripe_event SET lease_owner = 'dead-replica', lease_expires_at = now() + interval '3 seconds'
-                 WHERE event_id = 'evt_po_orphan_1_2' AND status = 'pending'""");
+                 WHERE event_id = 'evt_%s_2' AND status = 'pending'""".formatted(id));
 
-        awaitAllDone("default", 1);
+        awaitAllDone("default", tag, 1);
 
-        var delivery = TestDatabase.delivery("default", "evt_po_orphan_1_2").orElseThrow();
+        var delivery = TestDatabase.delivery("default", "evt_" + id + "_2").orElseThrow();
         assertThat(delivery.status()).isEqualTo("delivered");
         assertThat(delivery.leaseOwner()).isNull();
         assertThat(salesforce.record(PAYOUT, id)).containsEntry("Status__c", "paid");

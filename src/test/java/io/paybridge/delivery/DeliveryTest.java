@@ -3,6 +3,7 @@ package io.paybridge.delivery;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
 import static io.paybridge.testing.Deliveries.awaitAllDone;
+import static io.paybridge.testing.Deliveries.eventsGauge;
 import static io.paybridge.testing.Deliveries.metrics;
 import static io.paybridge.testing.RecordAssertions.assertAmount;
 import static io.paybridge.testing.SObjects.INVOICE;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,7 +42,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Stored events become Salesforce records: the fixture story of both API versions field by field,
- * in any order of arrival, with every currency exponent.
+ * in any order of arrival, with every currency exponent. Each test tells its story about objects of
+ * its own (every Stripe id ends with the test's {@link #tag}) and looks only at those: other tests'
+ * events and records may share the database and the fake Salesforce.
  */
 @QuarkusTest
 @TestProfile(DeliveryProfile.class)
@@ -56,6 +58,8 @@ class DeliveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     FakeSalesforce salesforce;
+    /** Ends every Stripe id, and so every Salesforce external id, of this test. */
+    final String tag = StripeEvents.uniqueTag();
 
     @BeforeEach
     void cleanSlate() {
@@ -64,12 +68,12 @@ class DeliveryTest {
 
     @Test
     void theCurrentApiStoryLandsFieldByField() {
-        List<byte[]> story = inStoryOrder(StripeFixtures.ROOT);
+        List<byte[]> story = tagged(inStoryOrder(StripeFixtures.ROOT), tag);
 
         story.forEach(event -> postSigned(event).statusCode(200));
-        awaitAllDone("default", story.size());
+        awaitAllDone("default", tag, story.size());
 
-        assertRecord(salesforce.record(INVOICE, INVOICE_ID), entries(
+        assertRecord(record(INVOICE, INVOICE_ID), entries(
                 "Invoice_Number__c", "NWT7F3A1-0001",
                 "Status__c", "paid",
                 "Amount_Due__c", new BigDecimal("125.00"),
@@ -89,7 +93,7 @@ class DeliveryTest {
                 "Last_Stripe_Event_Id__c", "evt_1TQk16R2hXk9LmQaEv0126704",
                 "Last_Stripe_Event_Type__c", "invoice.payment_succeeded",
                 "Last_Stripe_Event_At__c", "2026-11-23T10:01:41Z"));
-        assertRecord(salesforce.record(PAYMENT, PI_PAID), entries(
+        assertRecord(record(PAYMENT, PI_PAID), entries(
                 "Status__c", "succeeded",
                 "Amount__c", new BigDecimal("125.00"),
                 "Amount_Received__c", new BigDecimal("125.00"),
@@ -112,7 +116,7 @@ class DeliveryTest {
                 "Last_Stripe_Event_Id__c", "evt_3TQk18R2hXk9LmQaEv0142542",
                 "Last_Stripe_Event_Type__c", "charge.refunded",
                 "Last_Stripe_Event_At__c", "2026-11-24T09:00:00Z"));
-        assertRecord(salesforce.record(PAYOUT, PAYOUT_PAID), entries(
+        assertRecord(record(PAYOUT, PAYOUT_PAID), entries(
                 "Status__c", "paid",
                 "Amount__c", new BigDecimal("984.31"),
                 "Currency__c", "USD",
@@ -131,86 +135,86 @@ class DeliveryTest {
                 "Last_Stripe_Event_Id__c", "evt_1TQk24R2hXk9LmQaEv0190056",
                 "Last_Stripe_Event_Type__c", "payout.reconciliation_completed",
                 "Last_Stripe_Event_At__c", "2026-11-25T09:30:00Z"));
-        assertThat(salesforce.record(PAYMENT, "pi_3TQk7dR2hXk9LmQa0Ux5Nw2Q")).containsEntry("Status__c", "processing");
-        assertThat(salesforce.record(PAYMENT, "pi_3TQk8eR2hXk9LmQa1Ks3Df7G"))
+        assertThat(record(PAYMENT, "pi_3TQk7dR2hXk9LmQa0Ux5Nw2Q")).containsEntry("Status__c", "processing");
+        assertThat(record(PAYMENT, "pi_3TQk8eR2hXk9LmQa1Ks3Df7G"))
                 .containsEntry("Status__c", "canceled").containsEntry("Cancellation_Reason__c", "void_invoice");
-        assertThat(salesforce.record(PAYOUT, "po_1TQkBbR2hXk9LmQaFl2jKl3M"))
+        assertThat(record(PAYOUT, "po_1TQkBbR2hXk9LmQaFl2jKl3M"))
                 .containsEntry("Status__c", "failed").containsEntry("Failure_Code__c", "account_closed");
-        assertThat(salesforce.record(PAYOUT, "po_1TQkCcR2hXk9LmQaCn3vWx4Y"))
+        assertThat(record(PAYOUT, "po_1TQkCcR2hXk9LmQaCn3vWx4Y"))
                 .containsEntry("Status__c", "canceled").containsEntry("Automatic__c", false);
-        assertThat(salesforce.records(INVOICE)).hasSize(1);
-        assertThat(salesforce.records(PAYMENT)).hasSize(3);
-        assertThat(salesforce.records(PAYOUT)).hasSize(3);
-        Map<String, String> statuses = TestDatabase.statuses("default");
+        assertThat(salesforce.records(INVOICE, tag)).hasSize(1);
+        assertThat(salesforce.records(PAYMENT, tag)).hasSize(3);
+        assertThat(salesforce.records(PAYOUT, tag)).hasSize(3);
+        Map<String, String> statuses = TestDatabase.statuses("default", tag);
         assertThat(statuses).doesNotContainValue("dead");
         // customer.* and payment_method.* have no route.
-        assertThat(statuses).containsEntry("evt_1TQk01R2hXk9LmQaEv0007919", "skipped");
+        assertThat(statuses).containsEntry("evt_1TQk01R2hXk9LmQaEv0007919" + tag, "skipped");
     }
 
     @Test
     void theLegacyApiStoryLandsWithTheOldPointers() {
-        List<byte[]> story = inStoryOrder(StripeFixtures.LEGACY);
+        List<byte[]> story = tagged(inStoryOrder(StripeFixtures.LEGACY), tag);
 
         story.forEach(event -> Webhooks.post("/webhooks/stripe/acme", event,
                 StripeSigner.header(Webhooks.ACME_SECRET, event)).statusCode(200));
-        awaitAllDone("acme", story.size());
+        awaitAllDone("acme", tag, story.size());
 
-        Map<String, Object> invoice = salesforce.record(INVOICE, INVOICE_ID);
+        Map<String, Object> invoice = record(INVOICE, INVOICE_ID);
         assertThat(invoice).containsEntry("Payment_Intent_Id__c", PI_PAID)
                 .containsEntry("Status__c", "paid")
                 .containsEntry("Stripe_Account__c", "acme")
                 .containsEntry("Last_Stripe_Event_Id__c", "evt_1TQk16R2hXk9LmQaEv0126704");
         assertAmount(invoice, "Amount_Paid__c", "125.00");
-        assertThat(salesforce.record(PAYMENT, PI_PAID)).containsEntry("Invoice_Id__c", INVOICE_ID)
+        assertThat(record(PAYMENT, PI_PAID)).containsEntry("Invoice_Id__c", INVOICE_ID)
                 .containsEntry("Status__c", "succeeded")
                 .containsEntry("Charge_Id__c", "ch_3TQk6cR2hXk9LmQa0N7bHx4P");
-        assertThat(salesforce.record(PAYMENT, "pi_3TQk7dR2hXk9LmQa0Ux5Nw2Q"))
+        assertThat(record(PAYMENT, "pi_3TQk7dR2hXk9LmQa0Ux5Nw2Q"))
                 .containsEntry("Invoice_Id__c", "in_1TQk7bR2hXk9LmQaVr8Pe2Ja");
-        assertThat(TestDatabase.statuses("acme")).doesNotContainValue("dead");
+        assertThat(TestDatabase.statuses("acme", tag)).doesNotContainValue("dead");
     }
 
     @Test
     void theStoryShuffledWithDuplicatesEndsInTheSameRecords() {
         List<byte[]> story = inStoryOrder(StripeFixtures.ROOT);
-        story.forEach(event -> postSigned(event).statusCode(200));
-        awaitAllDone("default", story.size());
-        Map<String, Map<String, Map<String, Object>>> inOrder = everything("");
+        tagged(story, tag).forEach(event -> postSigned(event).statusCode(200));
+        awaitAllDone("default", tag, story.size());
+        Map<String, Map<String, Map<String, Object>>> inOrder = everything(tag);
 
-        // The same story about objects of its own (every id suffixed), so that nothing of the first
+        // The same story about objects of its own (another tag), so that nothing of the first
         // telling, in the database or in Salesforce, can help or hinder the second.
-        String suffix = "shuffled" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
-        salesforce.reset();
+        String shuffledTag = StripeEvents.uniqueTag();
         Random random = new Random(20261123);
-        List<byte[]> shuffled = StripeEvents.duplicatedAndShuffled(
-                story.stream().map(event -> StripeEvents.withIdsSuffixed(event, suffix)).toList(), random);
+        List<byte[]> shuffled = StripeEvents.duplicatedAndShuffled(tagged(story, shuffledTag), random);
         shuffled.forEach(event -> postSigned(event).statusCode(200));
-        awaitAllDone("default", 2 * story.size());
+        awaitAllDone("default", shuffledTag, story.size());
 
-        assertThat(everything(suffix)).isEqualTo(inOrder);
+        assertThat(everything(shuffledTag)).isEqualTo(inOrder);
     }
 
     @Test
     void amountsFollowTheCurrencyExponent() {
-        byte[] yen = StripeEvents.payout("po_jpy_1000").field("currency", "jpy").field("amount", 1000).bytes();
-        byte[] dollars = StripeEvents.payout("po_usd_1000").field("currency", "usd").field("amount", 1000).bytes();
-        byte[] dinars = StripeEvents.payout("po_bhd_1000").field("currency", "bhd").field("amount", 1000).bytes();
+        byte[] yen = StripeEvents.payout("po_jpy_1000" + tag).field("currency", "jpy").field("amount", 1000).bytes();
+        byte[] dollars = StripeEvents.payout("po_usd_1000" + tag).field("currency", "usd").field("amount", 1000).bytes();
+        byte[] dinars = StripeEvents.payout("po_bhd_1000" + tag).field("currency", "bhd").field("amount", 1000).bytes();
 
         List.of(yen, dollars, dinars).forEach(event -> postSigned(event).statusCode(200));
-        awaitAllDone("default", 3);
+        awaitAllDone("default", tag, 3);
 
-        assertAmount(salesforce.record(PAYOUT, "po_jpy_1000"), "Amount__c", "1000");
-        assertThat(salesforce.record(PAYOUT, "po_jpy_1000")).containsEntry("Currency__c", "JPY");
-        assertAmount(salesforce.record(PAYOUT, "po_usd_1000"), "Amount__c", "10.00");
-        assertAmount(salesforce.record(PAYOUT, "po_bhd_1000"), "Amount__c", "1.000");
-        assertThat(salesforce.requestBodies()).anySatisfy(body -> assertThat(body).contains("\"Amount__c\":1.000"));
+        assertAmount(record(PAYOUT, "po_jpy_1000"), "Amount__c", "1000");
+        assertThat(record(PAYOUT, "po_jpy_1000")).containsEntry("Currency__c", "JPY");
+        assertAmount(record(PAYOUT, "po_usd_1000"), "Amount__c", "10.00");
+        assertAmount(record(PAYOUT, "po_bhd_1000"), "Amount__c", "1.000");
+        // The request that carried the dinars (alone, or with this test's other payouts).
+        assertThat(salesforce.requestBodies()).filteredOn(body -> body.contains("po_bhd_1000" + tag))
+                .anySatisfy(body -> assertThat(body).contains("\"Amount__c\":1.000"));
     }
 
     @Test
     void absentFieldsAreNotSentAndNullFieldsAre() {
-        postSigned(StripeFixtures.bytes("invoice.created")).statusCode(200);
-        awaitAllDone("default", 1);
+        postSigned(StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice.created"), tag)).statusCode(200);
+        awaitAllDone("default", tag, 1);
 
-        Map<String, Object> invoice = salesforce.record(INVOICE, INVOICE_ID);
+        Map<String, Object> invoice = record(INVOICE, INVOICE_ID);
         // invoice.payment_intent does not exist on current API versions: never sent, never cleared.
         assertThat(invoice).doesNotContainKey("Payment_Intent_Id__c");
         assertThat(invoice).containsEntry("Due_Date__c", null).containsEntry("Status__c", "draft");
@@ -218,11 +222,13 @@ class DeliveryTest {
 
     @Test
     void deliveryShowsOnTheMetrics() {
-        postSigned(StripeFixtures.withUniqueId(StripeFixtures.bytes("payout.paid"))).statusCode(200);
-        awaitAllDone("default", 1);
+        // paybridge_events counts every stored event, other tests' too: this one shows as one more.
+        long delivered = TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status = 'delivered'");
+        postSigned(StripeEvents.withIdsSuffixed(StripeFixtures.bytes("payout.paid"), tag)).statusCode(200);
+        awaitAllDone("default", tag, 1);
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(metrics())
-                .contains("paybridge_events{status=\"delivered\"} 1.0")
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(eventsGauge("delivered")).isEqualTo(delivered + 1));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metrics())
                 .contains("paybridge_salesforce_requests_total{outcome=\"success\"}")
                 .contains("paybridge_salesforce_records_total{outcome=\"delivered\",sobject=\"Stripe_Payout__c\"}")
                 .contains("paybridge_delivery_lag_seconds_count")
@@ -232,22 +238,36 @@ class DeliveryTest {
     }
 
     /**
-     * Every record the fake holds, without the ids it made up, which differ between runs, and with
-     * {@code suffix} taken off the Stripe ids (keys and values).
+     * Every record of the story told with {@code tag}, keyed and valued as the fixtures have them:
+     * the tag taken off the Stripe ids (keys and values), without the ids the fake made up, which
+     * differ between tellings.
      */
-    private Map<String, Map<String, Map<String, Object>>> everything(String suffix) {
+    private Map<String, Map<String, Map<String, Object>>> everything(String tag) {
         Map<String, Map<String, Map<String, Object>>> all = new TreeMap<>();
         for (String sobject : List.of(INVOICE, PAYMENT, PAYOUT)) {
             Map<String, Map<String, Object>> records = new TreeMap<>();
-            salesforce.records(sobject).forEach((externalId, fields) -> {
-                Map<String, Object> unsuffixed = new TreeMap<>();
-                fields.forEach((name, value) -> unsuffixed.put(name,
-                        value instanceof String text && !suffix.isEmpty() ? text.replace(suffix, "") : value));
-                records.put(suffix.isEmpty() ? externalId : externalId.replace(suffix, ""), unsuffixed);
-            });
+            salesforce.records(sobject, tag).forEach((externalId, fields) ->
+                    records.put(externalId.replace(tag, ""), new TreeMap<>(untagged(fields, tag))));
             all.put(sobject, records);
         }
         return all;
+    }
+
+    /** The record of this test's object {@code fixtureId} (the fixtures' id, before the tag), the tag taken off its values; null when absent. */
+    private Map<String, Object> record(String sobject, String fixtureId) {
+        Map<String, Object> record = salesforce.record(sobject, fixtureId + tag);
+        return record == null ? null : untagged(record, tag);
+    }
+
+    private static Map<String, Object> untagged(Map<String, Object> fields, String tag) {
+        Map<String, Object> untagged = new LinkedHashMap<>();
+        fields.forEach((name, value) -> untagged.put(name, value instanceof String text ? text.replace(tag, "") : value));
+        return untagged;
+    }
+
+    /** The events with {@code tag} after every Stripe id they hold: the same story about objects of their own. */
+    private static List<byte[]> tagged(List<byte[]> events, String tag) {
+        return events.stream().map(event -> StripeEvents.withIdsSuffixed(event, tag)).toList();
     }
 
     static List<byte[]> inStoryOrder(Path dir) {

@@ -77,12 +77,19 @@ class DeliveryWakeUpTest {
         return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
-    /** The delivery profile, polling once an hour. */
+    /**
+     * The delivery profile, polling once an hour. A call that times out leaves its event retrying,
+     * and only the poll would take it up again: the first call of a cold application on a busy
+     * machine may take longer than the delivery profile's second, so calls get ten here (and leases
+     * outlive them).
+     */
     public static class Profile extends DeliveryProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
             overrides.put("paybridge.delivery.poll-interval", "1h");
+            overrides.put("paybridge.salesforce.timeout", "10s");
+            overrides.put("paybridge.delivery.lease", "30s");
             return overrides;
         }
     }

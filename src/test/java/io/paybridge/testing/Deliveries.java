@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Waits for what the delivery pipeline does, read from the database and the metrics as an
@@ -16,19 +18,45 @@ public final class Deliveries {
     private Deliveries() {
     }
 
-    /** Until every one of the account's {@code events} stored events has ended (delivered, skipped or dead). */
-    public static void awaitAllDone(String account, int events) {
+    /**
+     * Until the account holds {@code events} stored events whose ids contain {@code tag} (one test's
+     * own: other tests' events may share the database) and every one of them has ended (delivered,
+     * skipped or dead).
+     */
+    public static void awaitAllDone(String account, String tag, int events) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            Map<String, String> statuses = TestDatabase.statuses(account);
+            Map<String, String> statuses = TestDatabase.statuses(account, tag);
             assertThat(statuses).hasSize(events);
             assertThat(statuses.values()).allMatch(status -> !status.equals("pending") && !status.equals("retrying"));
         });
+    }
+
+    /**
+     * Posts an event of each payout, both created at {@code created}, and waits until the first is dead
+     * and the second delivered: a test's own dead event with a finished one beside it, for a filter
+     * that must tell them apart. The caller has made Salesforce refuse the first payout.
+     */
+    public static void postDeadAndDelivered(String deadPayout, String deliveredPayout, long created) {
+        Webhooks.postSigned(StripeEvents.payout(deadPayout).created(created).bytes()).statusCode(200);
+        Webhooks.postSigned(StripeEvents.payout(deliveredPayout).created(created).bytes()).statusCode(200);
+        awaitStatus("default", "evt_" + deadPayout, "dead");
+        awaitStatus("default", "evt_" + deliveredPayout, "delivered");
     }
 
     /** Until the event has {@code status}. */
     public static void awaitStatus(String account, String eventId, String status) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 TestDatabase.delivery(account, eventId).map(TestDatabase.Delivery::status)).contains(status));
+    }
+
+    /**
+     * {@code paybridge_events{status}} as scraped: a count of every stored event, other tests' too, so
+     * a test compares it before and after.
+     */
+    public static long eventsGauge(String status) {
+        Matcher gauge = Pattern.compile("(?m)^paybridge_events\\{status=\"" + status + "\"} ([0-9.E]+)$").matcher(metrics());
+        assertThat(gauge.find()).as("paybridge_events{status=\"%s\"} in the metrics", status).isTrue();
+        return Math.round(Double.parseDouble(gauge.group(1)));
     }
 
     /** The application's Prometheus metrics, as scraped. */

@@ -275,6 +275,13 @@ public final class FakeSalesforce {
         }
     }
 
+    /** The records of the SObject whose external id contains {@code tag}: one test's own, when its ids carry a tag. */
+    public Map<String, Map<String, Object>> records(String sobject, String tag) {
+        Map<String, Map<String, Object>> own = records(sobject);
+        own.keySet().removeIf(externalId -> !externalId.contains(tag));
+        return own;
+    }
+
     public String salesforceId(String sobject, String externalId) {
         synchronized (lock) {
             return ids.get(sobject + "/" + externalId);

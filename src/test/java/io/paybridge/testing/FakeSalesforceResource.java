@@ -21,12 +21,12 @@ public final class FakeSalesforceResource implements QuarkusTestResourceLifecycl
     }
 
     /**
-     * Where each delivery test starts: no events or record history in the database, and a fake with
-     * no records, calls or faults. A call of the test before may still be on its way; it lands
-     * before it is forgotten, or it would show up in this test's calls.
+     * Where each delivery test starts: a fake with no records, calls or faults. The database is left
+     * as it is (the delivery loop keeps running on it): tests keep apart by ids of their own. A call
+     * of the test before may still be on its way; it lands before it is forgotten, or it would show
+     * up in this test's calls.
      */
     public static FakeSalesforce cleanSlate() {
-        TestDatabase.clearDelivery();
         await().atMost(Duration.ofSeconds(30)).until(() -> fake.callsInFlight() == 0);
         fake.reset();
         return fake;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -69,6 +70,15 @@ public final class StripeEvents {
     public static byte[] withIdsSuffixed(byte[] event, String suffix) {
         String json = new String(event, StandardCharsets.UTF_8);
         return STRIPE_ID.matcher(json).replaceAll("$1" + suffix).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A tag of letters and digits no other test run has used: ending every Stripe id of a test with it
+     * ({@link #withIdsSuffixed}, or ids made up with it) keeps the test's events and records apart from
+     * those of every other test sharing the database and the fake Salesforce.
+     */
+    public static String uniqueTag() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
 
     /** A {@code payout.paid} event of payout {@code id}. */

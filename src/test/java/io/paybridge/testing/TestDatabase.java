@@ -115,11 +115,20 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
 
     /** Event id -> delivery status of every stored event of an account. */
     public static Map<String, String> statuses(String account) {
+        return statuses(account, "");
+    }
+
+    /**
+     * Event id -> delivery status of the account's stored events whose id contains {@code tag}: one
+     * test's own events, when the test gave them ids with a tag of its own.
+     */
+    public static Map<String, String> statuses(String account, String tag) {
         Map<String, String> statuses = new java.util.TreeMap<>();
         try (Connection connection = connect();
                 PreparedStatement query = connection.prepareStatement(
-                        "SELECT event_id, status FROM stripe_event WHERE account = ?")) {
+                        "SELECT event_id, status FROM stripe_event WHERE account = ? AND strpos(event_id, ?) > 0")) {
             query.setString(1, account);
+            query.setString(2, tag);
             try (ResultSet row = query.executeQuery()) {
                 while (row.next()) {
                     statuses.put(row.getString(1), row.getString(2));
@@ -146,25 +155,6 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Forgets every event and every record state: delivery tests start from an empty database. */
-    /**
-     * The serving pipeline keeps claiming while a test clears its tables, and its locks can meet the
-     * TRUNCATE's in the other order; PostgreSQL then cancels one of the two as a deadlock victim. When
-     * that is the TRUNCATE, it is simply run again.
-     */
-    public static void clearDelivery() {
-        for (int attempt = 1;; attempt++) {
-            try {
-                execute("TRUNCATE stripe_event, salesforce_record, event_record");
-                return;
-            } catch (IllegalStateException failure) {
-                if (attempt == 5 || !(failure.getCause() instanceof SQLException sql && "40P01".equals(sql.getSQLState()))) {
-                    throw failure;
-                }
-            }
         }
     }
 
