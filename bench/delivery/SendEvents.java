@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -32,6 +33,10 @@ import javax.crypto.spec.SecretKeySpec;
  *
  *   java bench/delivery/SendEvents.java --url http://127.0.0.1:18301/webhooks/stripe/bench --secret whsec_...
  *        --events 10000 --mode story|distinct [--fixtures ../shared/fixtures/stripe] [--connections 32]
+ *        [--rate 200] [--first 0]
+ * rate:     events per second, evenly paced (event n leaves at n / rate s), instead of as fast as
+ *           the connections go; first: the number of the first event, so that a later run on the
+ *           same database sends new events rather than duplicates.
  *
  * story:    event n is event (n mod 26) of story n / 26, in the order Stripe created them; every
  *           story has its own customer, invoices, payment intents, charges and payouts, so several
@@ -62,6 +67,8 @@ public class SendEvents {
         int events = Integer.parseInt(options.getOrDefault("events", "10000"));
         boolean distinct = "distinct".equals(options.getOrDefault("mode", "story"));
         int connections = Integer.parseInt(options.getOrDefault("connections", "32"));
+        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
+        int first = Integer.parseInt(options.getOrDefault("first", "0"));
         List<Template> story = story(Path.of(options.getOrDefault("fixtures", "../shared/fixtures/stripe")));
 
         AtomicInteger next = new AtomicInteger();
@@ -71,7 +78,11 @@ public class SendEvents {
         for (int c = 0; c < connections; c++) {
             senders.add(Thread.ofPlatform().name("send-" + c).start(() -> {
                 try (Connection connection = new Connection(url, secret)) {
-                    for (int n = next.getAndIncrement(); n < events; n = next.getAndIncrement()) {
+                    for (int i = next.getAndIncrement(); i < events; i = next.getAndIncrement()) {
+                        if (rate > 0) {
+                            paceUntil(start + (long) (i * 1e9 / rate));
+                        }
+                        int n = first + i;
                         Template template = story.get(n % story.size());
                         connection.deliver(template.render(distinct ? "d" + n : "s" + n / story.size()), counts);
                     }
@@ -89,6 +100,12 @@ public class SendEvents {
                 counts.accepted.get(), counts.duplicate.get(), counts.failed.get(), counts.retried.get(), seconds,
                 counts.accepted.get() / seconds);
         System.exit(counts.accepted.get() == events ? 0 : 1);
+    }
+
+    private static void paceUntil(long nanoTime) {
+        for (long wait = nanoTime - System.nanoTime(); wait > 0; wait = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+        }
     }
 
     /** The fixture events of the current API version, oldest first. */
