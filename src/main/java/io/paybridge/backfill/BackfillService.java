@@ -161,11 +161,6 @@ public class BackfillService {
         if (listing.failedDeliveriesOnly()) {
             params.setDeliverySuccess(false);
         }
-        if (listing.types().size() == 1) {
-            params.setType(listing.types().get(0));
-        } else if (!listing.types().isEmpty()) {
-            params.addAllType(listing.types());
-        }
         if (startingAfter != null) {
             params.setStartingAfter(startingAfter);
         }

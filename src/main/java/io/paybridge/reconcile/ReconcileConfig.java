@@ -36,12 +36,11 @@ public interface ReconcileConfig {
     Duration window();
 
     /**
-     * How often an account's events are listed in full (those of the types the routes take), rather
-     * than only those whose webhook deliveries failed ({@code delivery_success=false}). A full
-     * listing finds what a webhook never attempted (an endpoint disabled for a while, a routed type
-     * it is not subscribed to); it starts where
-     * the previous full listing started (less ten minutes), not at the window's start, so its cost
-     * follows the events created since. A failed-delivery listing that finds a missing event also
+     * How often an account's events are listed in full (every type), rather than only those whose
+     * webhook deliveries failed ({@code delivery_success=false}). A full listing finds what a webhook
+     * never attempted (an endpoint disabled for a while, a type it is not subscribed to); it starts
+     * where the previous full listing started (less ten minutes), not at the window's start, so its
+     * cost follows the events created since. A failed-delivery listing that finds a missing event also
      * triggers one.
      */
     @WithDefault("24h")

@@ -56,8 +56,8 @@ public class ReconcileSchedule {
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                 .setTask(this::tick)
                 .schedule();
-        LOG.infof("Reconciliation of accounts %s with the Stripe Events API every %s over the last %s; full listings by type %s",
-                service.accounts(), config.every(), config.window(), service.fullListings());
+        LOG.infof("Reconciliation of accounts %s with the Stripe Events API every %s over the last %s",
+                service.accounts(), config.every(), config.window());
     }
 
     static Duration tick(Duration every) {

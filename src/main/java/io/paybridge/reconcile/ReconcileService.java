@@ -15,7 +15,6 @@ import io.paybridge.backfill.BackfillResult;
 import io.paybridge.backfill.BackfillService;
 import io.paybridge.backfill.EventListing;
 import io.paybridge.backfill.RateLimitBackoff;
-import io.paybridge.mapping.Routes;
 import io.paybridge.stripe.StripeMetrics.Purpose;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,10 +27,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Cost: each run lists only the events whose webhook deliveries failed
  * ({@code delivery_success=false}), one call when webhooks flow. Every {@code full-every}, or at
- * once when that listing found a missing event, it lists the events of the types the routes take
- * ({@link RoutedTypes}) created since the previous full listing started (less
- * {@link #FULL_OVERLAP}), so full listings together read each such event about once. Blocking: runs
- * on a worker thread, never on an event loop.
+ * once when that listing found a missing event, it lists every event, of every type, created since
+ * the previous full listing started (less {@link #FULL_OVERLAP}), so full listings together read each
+ * event about once. An event of a type no route takes is stored too, as {@code backfill} would, and
+ * delivery skips it. Blocking: runs on a worker thread, never on an event loop.
  */
 @ApplicationScoped
 public class ReconcileService {
@@ -46,18 +45,15 @@ public class ReconcileService {
     private final ReconcileMetrics metrics;
     private final ReconcileConfig config;
     private final List<Account> targets;
-    /** The type filters of a full listing, one listing each. */
-    private final List<List<String>> fullListings;
     /** This replica, as the lease's owner. */
     private final String owner = "replica-" + UUID.randomUUID();
 
     public ReconcileService(Accounts accounts, BackfillService backfill, ReconcileRepository repository,
-            ReconcileMetrics metrics, ReconcileConfig config, Routes routes) {
+            ReconcileMetrics metrics, ReconcileConfig config) {
         this.backfill = backfill;
         this.repository = repository;
         this.metrics = metrics;
         this.config = config;
-        this.fullListings = RoutedTypes.listings(routes);
         this.targets = accounts.names().stream()
                 .map(name -> accounts.find(name).orElseThrow())
                 .filter(account -> account.apiKey().isPresent())
@@ -68,11 +64,6 @@ public class ReconcileService {
     /** The accounts a sweep covers: those with an API key. */
     public List<String> accounts() {
         return targets.stream().map(Account::name).toList();
-    }
-
-    /** The type filters of a full listing (an empty one: every type), for the start's log line. */
-    public List<List<String>> fullListings() {
-        return fullListings;
     }
 
     /** The scheduled sweep: only when the deployment's last one started at least {@code every} ago. */
@@ -125,9 +116,7 @@ public class ReconcileService {
             }
             if (full) {
                 Instant from = forceFull || lastFull.isEmpty() ? windowStart : latest(windowStart, lastFull.get().minus(FULL_OVERLAP));
-                for (List<String> types : fullListings) {
-                    result = result.plus(list(account, EventListing.all(from).ofTypes(types)));
-                }
+                result = result.plus(list(account, EventListing.all(from)));
             }
             await(repository.succeeded(account.name(), Instant.now(), full ? Optional.of(started) : Optional.empty()));
             return ended(new AccountRun(account.name(), RunOutcome.SUCCESS, full, result, null));

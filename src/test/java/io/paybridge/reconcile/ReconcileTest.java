@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.paybridge.mapping.EventMapper;
+import io.paybridge.mapping.Routes;
 import io.paybridge.testing.FakeStripe;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
@@ -35,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reconciliation sweep against a fake Stripe Events API with real list pages: it stores exactly
- * the events Paybridge lacks and nothing the second time, fails a run during a Stripe outage and
+ * the events Paybridge lacks, of every type, and nothing the second time, fails a run during a Stripe outage and
  * recovers at the next, waits out a 429, and two sweeps asked for at once run once.
  */
 @QuarkusTest
@@ -46,8 +48,6 @@ class ReconcileTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = ReconcileProfile.ACCOUNT;
-    /** A full listing's filters under the default routes: one per group, the exact types together. */
-    static final List<String> ROUTED_TYPE_FILTERS = List.of("charge.*", "invoice.*", "payment_intent.*", "payout.*", "invoice_payment.paid");
 
     FakeStripe stripe;
     /** Event ids of this test run: nothing another run or test stored can match them. */
@@ -97,10 +97,10 @@ class ReconcileTest {
             assertThat(stored).isEqualTo(JSON.readTree(events.get(i)));
         }
         List<Map<String, String>> firstCalls = stripe.listRequests();
-        // charge.* and invoice.* hold 3 and 4 events: pages of 3 take 1 and 2 calls, each other filter 1.
-        assertThat(firstCalls).as("a first sweep lists the whole window, by the types the routes take").hasSize(6)
-                .allSatisfy(call -> assertThat(call).doesNotContainKey("delivery_success"));
-        assertThat(firstCalls.stream().map(ReconcileTest::typeFilter).distinct()).containsExactlyInAnyOrderElementsOf(ROUTED_TYPE_FILTERS);
+        // 8 events of the window, pages of 3: one listing of every type in 3 calls.
+        assertThat(firstCalls).as("a first sweep lists the whole window, every type").hasSize(3)
+                .allSatisfy(call -> assertThat(call).doesNotContainKey("delivery_success"))
+                .allSatisfy(call -> assertThat(typeFilter(call)).isEmpty());
         assertThat(Long.parseLong(firstCalls.get(0).get("created[gte]")))
                 .isBetween(firstSweep.minus(Duration.ofHours(72)).getEpochSecond() - 5, Instant.now().minus(Duration.ofHours(72)).getEpochSecond());
 
@@ -134,26 +134,27 @@ class ReconcileTest {
     }
 
     @Test
-    void aFullListingAsksOnlyForTheTypesTheRoutesTake() {
+    void aFullListingStoresAMissingEventOfATypeNoRouteTakes() throws IOException {
         Instant now = Instant.now();
-        stripe.holdsDelivered(List.of(
-                event(StripeFixtures.bytes("charge.succeeded"), prefix + "routed", now.minus(Duration.ofMinutes(20))),
-                event(StripeFixtures.bytes("customer.created"), prefix + "unrouted", now.minus(Duration.ofMinutes(25)))));
-        stripe.holds(List.of(event(StripeFixtures.bytes("customer.updated"), prefix + "unrouted_failed", now.minus(Duration.ofMinutes(30)))));
+        byte[] routed = event(StripeFixtures.bytes("charge.succeeded"), prefix + "routed", now.minus(Duration.ofMinutes(20)));
+        byte[] unrouted = event(StripeFixtures.bytes("customer.created"), prefix + "unrouted", now.minus(Duration.ofMinutes(25)));
+        // Neither was ever attempted (the endpoint was not subscribed to them): only a full listing finds them.
+        stripe.holdsDelivered(List.of(routed, unrouted));
 
         JsonPath full = sweep("").then().statusCode(200).extract().jsonPath();
 
-        // No route takes customer.*: a full listing never asks for it, so it costs no call and is not stored only to be skipped.
-        assertRun(full, "success", true, 1, 1, 0);
-        assertThat(stripe.listRequests().stream().map(ReconcileTest::typeFilter)).containsExactlyInAnyOrderElementsOf(ROUTED_TYPE_FILTERS);
-        assertThat(TestDatabase.statuses(ACCOUNT)).containsOnlyKeys(prefix + "routed");
-
-        JsonPath cheap = sweep("").then().statusCode(200).extract().jsonPath();
-
-        // An event whose webhook Stripe could not deliver is stored whatever its type, as it would have
-        // been on arrival; finding it triggers a full listing from the previous one, which holds nothing newer.
-        assertRun(cheap, "success", true, 1, 1, 0);
-        assertThat(TestDatabase.statuses(ACCOUNT)).containsOnlyKeys(prefix + "routed", prefix + "unrouted_failed");
+        // The contract: every event of the window Paybridge lacks is stored, as backfill would, whatever its type.
+        assertRun(full, "success", true, 2, 2, 0);
+        assertThat(stripe.listRequests()).as("one listing of every type: one page").hasSize(1)
+                .allSatisfy(call -> assertThat(typeFilter(call)).isEmpty());
+        assertThat(TestDatabase.statuses(ACCOUNT)).containsOnlyKeys(prefix + "routed", prefix + "unrouted")
+                .allSatisfy((id, status) -> assertThat(status).isEqualTo("pending"));
+        assertThat(JSON.readTree(TestDatabase.find(ACCOUNT, prefix + "unrouted").orElseThrow().payloadText()))
+                .isEqualTo(JSON.readTree(unrouted));
+        // Delivery then skips it without a Salesforce call, as it would a webhook's (DeliveryTest).
+        EventMapper mapper = new EventMapper(Routes.defaults());
+        assertThat(mapper.routes("customer.created")).as("a route takes customer.created").isFalse();
+        assertThat(mapper.routes("charge.succeeded")).as("a route takes charge.succeeded").isTrue();
     }
 
     @Test
@@ -186,14 +187,13 @@ class ReconcileTest {
         JsonPath limitedOnce = sweep("").then().statusCode(200).extract().jsonPath();
 
         assertRun(limitedOnce, "success", true, 2, 2, 0);
-        assertThat(stripe.listRequests()).as("the 429, then the same page again, then one page of each other type filter")
-                .hasSize(2 + ROUTED_TYPE_FILTERS.size() - 1);
+        assertThat(stripe.listRequests()).as("the 429, then the same page again").hasSize(2);
 
         stripe.failNext(10, 429);
         JsonPath limited = sweep("?full=true").then().statusCode(200).extract().jsonPath();
 
         assertRun(limited, "rate_limited", true, 0, 0, 0);
-        assertThat(stripe.listRequests()).as("the first try and two retries").hasSize(2 + ROUTED_TYPE_FILTERS.size() - 1 + 3);
+        assertThat(stripe.listRequests()).as("the first try and two retries").hasSize(2 + 3);
         assertThat(metric(metrics(), "paybridge_reconcile_runs_total{account=\"recon\",outcome=\"rate_limited\"}")).isPositive();
         given().baseUri(TestPorts.managementUrl()).get("health/ready").then().statusCode(200);
     }
@@ -218,8 +218,7 @@ class ReconcileTest {
         assertThat(answers).extracting(Response::statusCode).containsExactlyInAnyOrder(200, 409);
         Response skipped = answers.stream().filter(answer -> answer.statusCode() == 409).findFirst().orElseThrow();
         assertThat(skipped.jsonPath().getString("error")).isEqualTo("sweep_running");
-        assertThat(stripe.listRequests().stream().map(ReconcileTest::typeFilter)).as("one sweep's full listing: a page per type filter")
-                .containsExactlyInAnyOrderElementsOf(ROUTED_TYPE_FILTERS);
+        assertThat(stripe.listRequests()).as("one sweep's single page").hasSize(1);
         assertThat(TestDatabase.statuses(ACCOUNT)).hasSize(2);
     }
 
@@ -275,23 +274,12 @@ class ReconcileTest {
         return call.getOrDefault("type", call.getOrDefault("types", ""));
     }
 
-    private static boolean typeMatches(String filter, String type) {
-        return filter.endsWith("*") ? type.startsWith(filter.substring(0, filter.length() - 1)) : filter.equals(type);
-    }
-
-    /** A fixture's event type, as its file is named. */
-    private static String type(Path fixture) {
-        return fixture.getFileName().toString().replaceFirst("\\.json$", "");
-    }
-
     /**
-     * Fixture events of the types the routes take, under this run's ids (newest first), created over
+     * Fixture events of every type, routed or not, under this run's ids (newest first), created over
      * the last hours, the newest 15 minutes ago.
      */
     List<byte[]> recentEvents(int count) {
-        List<Path> files = StripeFixtures.eventsIn(StripeFixtures.ROOT).stream()
-                .filter(file -> ROUTED_TYPE_FILTERS.stream().anyMatch(filter -> typeMatches(filter, type(file))))
-                .toList();
+        List<Path> files = StripeFixtures.eventsIn(StripeFixtures.ROOT);
         List<byte[]> events = new ArrayList<>();
         Instant now = Instant.now();
         for (int i = 0; i < count; i++) {
