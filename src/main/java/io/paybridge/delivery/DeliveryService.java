@@ -220,7 +220,17 @@ public class DeliveryService {
                 .chain(held -> push(turn, mapped, held));
     }
 
+    /**
+     * Planning and settling a turn of thousands of events takes CPU in proportion: on a worker
+     * thread, as the mapping, never on the event loop that also answers Stripe's webhooks.
+     */
     private Uni<Void> push(Turn turn, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
+        return Uni.createFrom().item(() -> plan(mapped, held))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .chain(pushes -> pushAndSettle(turn, pushes));
+    }
+
+    private Pushes plan(List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
         List<MappedEvent> ready = new ArrayList<>();
         List<ClaimedEvent> waiting = new ArrayList<>();
         for (MappedEvent event : mapped) {
@@ -232,10 +242,15 @@ public class DeliveryService {
             }
         }
         DeliveryPlan plan = DeliveryPlan.of(ready, held);
-        return Multi.createFrom().iterable(calls(plan.records()))
+        return new Pushes(plan, calls(plan.records()), waiting);
+    }
+
+    private Uni<Void> pushAndSettle(Turn turn, Pushes pushes) {
+        return Multi.createFrom().iterable(pushes.calls())
                 .onItem().transformToUni(this::upsert).merge(config.concurrency())
                 .collect().in(HashMap<RecordKey, RecordOutcome>::new, Map::putAll)
-                .chain(results -> settle(turn, plan, results, waiting));
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .chain(results -> settle(turn, pushes.plan(), results, pushes.waiting()));
     }
 
     private List<Call> calls(Collection<PlannedRecord> records) {
@@ -387,6 +402,10 @@ public class DeliveryService {
             host = "paybridge";
         }
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A turn's plan, its Salesforce calls, and the events whose records another turn holds. */
+    private record Pushes(DeliveryPlan plan, List<Call> calls, List<ClaimedEvent> waiting) {
     }
 
     private record Call(List<PlannedRecord> records) {
