@@ -56,9 +56,7 @@ public final class EventEnvelopeParser {
     }
 
     private void readEvent(JsonParser parser, Fields fields) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
+        forEachMember(parser, (name, value) -> {
             switch (name) {
                 case "id" -> fields.id = text(value, parser);
                 case "type" -> fields.type = text(value, parser);
@@ -72,7 +70,7 @@ public final class EventEnvelopeParser {
                 case "data" -> readData(parser, value, fields);
                 default -> parser.skipChildren();
             }
-        }
+        });
     }
 
     /** Unix seconds in a snapshot event, an ISO-8601 string with milliseconds in a thin one. */
@@ -89,16 +87,14 @@ public final class EventEnvelopeParser {
             parser.skipChildren();
             return;
         }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken child = parser.nextToken();
+        forEachMember(parser, (name, child) -> {
             switch (name) {
                 case "id" -> fields.relatedId = text(child, parser);
                 case "type" -> fields.relatedType = text(child, parser);
                 case "url" -> fields.relatedUrl = text(child, parser);
                 default -> parser.skipChildren();
             }
-        }
+        });
     }
 
     private void readData(JsonParser parser, JsonToken value, Fields fields) throws IOException {
@@ -106,27 +102,37 @@ public final class EventEnvelopeParser {
             parser.skipChildren();
             return;
         }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken child = parser.nextToken();
+        forEachMember(parser, (name, child) -> {
             if (name.equals("object") && child == JsonToken.START_OBJECT) {
                 readObject(parser, fields);
             } else {
                 parser.skipChildren();
             }
-        }
+        });
     }
 
     private void readObject(JsonParser parser, Fields fields) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
+        forEachMember(parser, (name, value) -> {
             switch (name) {
                 case "id" -> fields.objectId = text(value, parser);
                 case "object" -> fields.objectType = text(value, parser);
                 case "status" -> fields.objectStatus = text(value, parser);
                 default -> parser.skipChildren();
             }
+        });
+    }
+
+    /** One member of a JSON object, with its first token: read, or skipped with its children. */
+    @FunctionalInterface
+    private interface MemberReader {
+        void read(String name, JsonToken value) throws IOException;
+    }
+
+    /** Hands each member of the object the parser is in to {@code reader}, until the object ends. */
+    private static void forEachMember(JsonParser parser, MemberReader reader) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            reader.read(name, parser.nextToken());
         }
     }
 
