@@ -131,12 +131,6 @@ public class SalesforceClient {
     }
 
     /**
-     * Upserts up to {@code batch-size} records of one SObject by their external id.
-     *
-     * @return one result per record, in the order given
-     * @throws SalesforceException (as the Uni's failure) when the call as a whole wrote nothing
-     */
-    /**
      * Records of one SObject and external id field cut into calls of at most
      * {@code paybridge.salesforce.batch-size} (sObject Collections takes 200 at most).
      */
@@ -152,6 +146,12 @@ public class SalesforceClient {
         return batches;
     }
 
+    /**
+     * Upserts up to {@code batch-size} records of one SObject by their external id.
+     *
+     * @return one result per record, in the order given
+     * @throws SalesforceException (as the Uni's failure) when the call as a whole wrote nothing
+     */
     public Uni<List<RecordResult>> upsert(String sobject, String externalIdField, List<Map<String, Object>> records) {
         CollectionsUpsert body = new CollectionsUpsert(false, withType(sobject, records));
         AtomicReference<Throwable> lastCallFailure = new AtomicReference<>();
