@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.paybridge.testing.HasPackagedTwin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * with its {@link #tag}, and its listings and replays name its own events.
  */
 @QuarkusTest
+@HasPackagedTwin
 @TestProfile(AdminProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

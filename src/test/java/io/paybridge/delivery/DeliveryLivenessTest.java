@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paybridge.testing.HasPackagedTwin;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * timeouts, and delivers as soon as the database answers again.
  */
 @QuarkusTest
+@HasPackagedTwin
 @TestProfile(DeliveryLivenessTest.Profile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

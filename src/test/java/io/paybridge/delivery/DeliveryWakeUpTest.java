@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * interval of an hour, nothing here would be delivered within the deadline by polling alone.
  */
 @QuarkusTest
+@HasPackagedTwin
 @TestProfile(DeliveryWakeUpTest.Profile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
 
+import io.paybridge.testing.HasPackagedTwin;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * name their object.
  */
 @QuarkusTest
+@HasPackagedTwin
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class ThinWebhookTest {
