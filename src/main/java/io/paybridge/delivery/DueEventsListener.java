@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.paybridge.event.DueEventsSignal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
@@ -14,8 +15,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
- * Hears PostgreSQL's {@code paybridge_due_events} notifications (sent by the triggers of
- * V4__delivery_at_scale.sql when events are stored or replayed) and wakes the resting workers, so
+ * Hears PostgreSQL's {@code paybridge_due_events} notifications ({@link DueEventsSignal} after
+ * events are stored, the triggers of V4__delivery_at_scale.sql when they are replayed or given
+ * back) and wakes the resting workers, so
  * that a new event is picked up at once rather than after a poll interval. It holds one
  * connection of its own, reconnects by itself, and is only a shortcut: while it is away the poll
  * interval still finds every event.
@@ -23,7 +25,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DueEventsListener {
 
-    static final String CHANNEL = "paybridge_due_events";
     private static final Logger LOG = Logger.getLogger(DueEventsListener.class);
     private static final long RECONNECT_MILLIS = 1000;
 
@@ -44,10 +45,10 @@ public class DueEventsListener {
         }
         subscriber = PgSubscriber.subscriber(vertx, options.get())
                 .reconnectPolicy(retries -> RECONNECT_MILLIS);
-        subscriber.channel(CHANNEL).handler(ignored -> wakeUp());
+        subscriber.channel(DueEventsSignal.CHANNEL).handler(ignored -> wakeUp());
         subscriber.connect()
                 .subscribe().with(
-                        connected -> LOG.debugf("Listening for %s", CHANNEL),
+                        connected -> LOG.debugf("Listening for %s", DueEventsSignal.CHANNEL),
                         failure -> LOG.warnf("Not listening for new events (%s): delivery finds them by polling "
                                 + "until the connection comes back", failure.toString()));
     }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.paybridge.event.DueEventsSignal;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.buffer.Buffer;
@@ -48,6 +49,7 @@ public class IntakeRepository {
             """;
 
     private final Pool pool;
+    private final DueEventsSignal dueEvents;
     private final IntakeMetrics metrics;
     private final int maxBatchSize;
     private final int maxConcurrentBatches;
@@ -57,8 +59,9 @@ public class IntakeRepository {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
 
-    public IntakeRepository(Pool pool, IntakeConfig config, IntakeMetrics metrics) {
+    public IntakeRepository(Pool pool, DueEventsSignal dueEvents, IntakeConfig config, IntakeMetrics metrics) {
         this.pool = pool;
+        this.dueEvents = dueEvents;
         this.metrics = metrics;
         this.maxBatchSize = config.maxBatchSize();
         this.maxConcurrentBatches = config.maxConcurrentBatches();
@@ -189,6 +192,9 @@ public class IntakeRepository {
     private void completeBatch(List<PendingEvent> batch, Set<EventKey> inserted) {
         running.decrementAndGet();
         drain();
+        if (!inserted.isEmpty()) {
+            dueEvents.announce();
+        }
         for (PendingEvent event : batch) {
             // The first of several copies of one event in a batch is the one that was inserted.
             boolean accepted = inserted.remove(event.key());
