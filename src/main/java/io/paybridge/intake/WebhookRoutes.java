@@ -3,6 +3,7 @@ package io.paybridge.intake;
 import io.paybridge.accounts.Account;
 import io.paybridge.accounts.Accounts;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,6 +34,9 @@ public class WebhookRoutes {
     private static final Logger LOG = Logger.getLogger(WebhookRoutes.class);
     private static final String START = "paybridge.start";
     private static final String ACCOUNT = "paybridge.account";
+
+    /** How long the rest of an unwanted body is read and dropped before the connection closes. */
+    private static final long LINGER_MILLIS = 2000;
 
     private final IntakeService service;
     private final IntakeMetrics metrics;
@@ -186,10 +190,30 @@ public class WebhookRoutes {
             response.end(body);
             return;
         }
-        // The rest of the body is not wanted (too large, or too slow): answer, then hang up rather
-        // than read and discard whatever the sender still pushes.
+        // The rest of the body is not wanted (too large, or too slow): answer, then hang up.
         response.putHeader(HttpHeaders.CONNECTION, "close");
         response.end(body)
-                .onComplete(written -> ctx.request().connection().close());
+                .onComplete(written -> hangUpAfterLinger(ctx.request()));
+    }
+
+    /**
+     * Closing a connection with unread bytes in it makes the kernel reset it, and a reset can
+     * destroy the answer before a sender that is still writing reads it: it would see a broken pipe
+     * instead of the 413. So what still arrives is read and dropped until the body ends or for
+     * {@link #LINGER_MILLIS} at most, then the connection closes (a lingering close, as web servers do).
+     */
+    private void hangUpAfterLinger(HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long linger = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
+        request.handler(dropped -> { });
+        request.endHandler(ended -> {
+            vertx.cancelTimer(linger);
+            connection.close();
+        });
+        request.resume();
     }
 }

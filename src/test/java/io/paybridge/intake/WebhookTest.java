@@ -233,6 +233,28 @@ class WebhookTest {
     }
 
     @Test
+    void aSenderStillWritingAnOversizedBodyReadsThe413() throws Exception {
+        // More than the socket buffers hold: without a lingering close, the connection is reset under
+        // the sender's writes and it never reads the answer.
+        byte[] body = new byte[8 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) 'x');
+        String head = "POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Stripe-Signature: " + StripeSigner.header(DEFAULT_SECRET, body) + "\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+
+        try (java.net.Socket socket = new java.net.Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(response).startsWith("HTTP/1.1 413").contains("\"error\":\"payload_too_large\"");
+        }
+    }
+
+    @Test
     void cutsOffASenderThatStallsMidBody() throws Exception {
         byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("invoice.paid"));
         String head = "POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
