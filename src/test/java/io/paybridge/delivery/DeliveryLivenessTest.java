@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -90,9 +89,7 @@ class DeliveryLivenessTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("paybridge.delivery.turn-timeout", TURN_TIMEOUT.toMillis() + "ms");
-            return overrides;
+            return settingsWith(Map.of("paybridge.delivery.turn-timeout", TURN_TIMEOUT.toMillis() + "ms"));
         }
     }
 }
