@@ -24,6 +24,14 @@ const SUMMARY_EVERY_MS = 15000;
 const EVENT_REFRESH_MS = 1000;
 const EVENT_REFRESH_FOR_MS = 60000;
 const DONE = ['delivered', 'skipped', 'dead'];
+/** The Salesforce records table: each column's header beside what a record shows under it. */
+const RECORD_COLUMNS = [
+  ['sObject', (record) => el('td', {}, record.sobject)],
+  ['External id field', (record) => el('td', {}, record.externalIdField)],
+  ['External id', (record) => el('td', {}, record.externalId)],
+  ['Salesforce id', (record) => el('td', { class: record.salesforceId ? 'salesforce-id' : 'muted' },
+    record.salesforceId ?? 'not written yet')],
+];
 
 const state = {
   started: false,
@@ -386,13 +394,10 @@ function renderEvent(detail) {
     fields.push(field('Mapping error', detail.mappingError, 'mapping-error'));
   }
   replaceChildren($('event-fields'), ...fields);
-  const records = (detail.records ?? []).map((record) => el('tr', {},
-    el('td', {}, record.sobject),
-    el('td', {}, record.externalIdField),
-    el('td', {}, record.externalId),
-    el('td', { class: record.salesforceId ? 'salesforce-id' : 'muted' }, record.salesforceId ?? 'not written yet')));
+  const records = (detail.records ?? []).map((record) => el('tr', {}, RECORD_COLUMNS.map(([, cell]) => cell(record))));
   if (records.length === 0) {
-    records.push(el('tr', {}, el('td', { colspan: 4, class: 'empty' }, 'The current routes map this event to no record.')));
+    records.push(el('tr', {}, el('td', { colspan: RECORD_COLUMNS.length, class: 'empty' },
+      'The current routes map this event to no record.')));
   }
   replaceChildren($('event-records-body'), ...records);
   $('event-payload').textContent = JSON.stringify(detail.payload, null, 2);
@@ -550,6 +555,7 @@ function buildControls() {
   $('filter-status').append(...STATUSES.map((status) => el('option', { value: status }, status)));
   replaceChildren($('filter-limit'), ...PAGE_SIZES.map((size) => el('option', { value: size }, String(size))));
   $('filter-limit').value = String(DEFAULT_PAGE_SIZE);
+  replaceChildren($('event-records-head'), ...RECORD_COLUMNS.map(([header]) => el('th', { scope: 'col' }, header)));
   $('event-title').setAttribute('tabindex', '-1');
 }
 

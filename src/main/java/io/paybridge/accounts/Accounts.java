@@ -49,6 +49,13 @@ public class Accounts {
         return List.copyOf(byName.keySet());
     }
 
+    /** The accounts Paybridge can call Stripe's API for (backfill, reconciliation): those with an API key. */
+    public List<Account> withApiKey() {
+        return byName.values().stream()
+                .filter(account -> account.apiKey().isPresent())
+                .toList();
+    }
+
     private static Map<String, Account> validated(Map<String, AccountsConfig.Account> configured) {
         Map<String, Account> accounts = new TreeMap<>();
         configured.forEach((name, account) -> accounts.put(name, validated(name, account)));

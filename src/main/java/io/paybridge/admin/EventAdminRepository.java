@@ -65,13 +65,13 @@ public class EventAdminRepository {
         List<String> lookups = new ArrayList<>();
         Parameters parameters = new Parameters();
         for (int i = 0; i < records.size(); i++) {
-            lookups.add("(sobject = :sobject" + i + " and externalId = :externalId" + i + ")");
+            lookups.add("(id.sobject = :sobject" + i + " and id.externalId = :externalId" + i + ")");
             parameters.and("sobject" + i, records.get(i).sobject()).and("externalId" + i, records.get(i).externalId());
         }
         return SalesforceRecord.<SalesforceRecord>list("salesforceId is not null and (" + String.join(" or ", lookups) + ")",
                         parameters)
                 .map(found -> found.stream()
-                        .collect(Collectors.toMap(record -> record.sobject + "/" + record.externalId,
+                        .collect(Collectors.toMap(record -> record.id.sobject() + "/" + record.id.externalId(),
                                 record -> record.salesforceId)));
     }
 

@@ -1,6 +1,8 @@
 package io.paybridge.app;
 
 import io.quarkus.runtime.annotations.CommandLineArguments;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.inject.Singleton;
 
 /**
@@ -19,5 +21,21 @@ public class RunMode {
 
     public boolean serving() {
         return serving;
+    }
+
+    /** {@code @Scheduled(skipExecutionIf = RunMode.NotServing.class)}: scheduled work that only serving replicas do. */
+    @Singleton
+    public static class NotServing implements Scheduled.SkipPredicate {
+
+        private final RunMode runMode;
+
+        NotServing(RunMode runMode) {
+            this.runMode = runMode;
+        }
+
+        @Override
+        public boolean test(ScheduledExecution execution) {
+            return !runMode.serving();
+        }
     }
 }

@@ -6,11 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.stripe.StripeClient;
 import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
@@ -23,6 +19,7 @@ import io.paybridge.intake.EventEnvelopeParser;
 import io.paybridge.intake.IntakeRepository;
 import io.paybridge.intake.StoreOutcome;
 import io.paybridge.stripe.StripeConfig;
+import io.paybridge.stripe.StripeJson;
 import io.paybridge.stripe.StripeMetrics;
 import io.paybridge.stripe.StripeMetrics.Outcome;
 import io.paybridge.stripe.StripeMetrics.Purpose;
@@ -44,12 +41,6 @@ public class BackfillService {
     public static final Duration STRIPE_EVENT_RETENTION = Duration.ofDays(30);
 
     private static final Logger LOG = Logger.getLogger(BackfillService.class);
-
-    /** Exact decimals: the stored event keeps Stripe's numbers as Stripe wrote them. */
-    private static final ObjectMapper RAW = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .build();
 
     private final IntakeRepository repository;
     private final StripeConfig config;
@@ -173,10 +164,10 @@ public class BackfillService {
      */
     private static List<byte[]> rawEvents(StripeCollection<Event> page) {
         try {
-            JsonNode body = RAW.readTree(page.getLastResponse().body());
+            JsonNode body = StripeJson.MAPPER.readTree(page.getLastResponse().body());
             List<byte[]> events = new ArrayList<>();
             for (JsonNode event : body.path("data")) {
-                events.add(RAW.writeValueAsBytes(event));
+                events.add(StripeJson.MAPPER.writeValueAsBytes(event));
             }
             return events;
         } catch (IOException e) {

@@ -83,10 +83,7 @@ public class BackfillCommand implements Callable<Integer> {
             }
             return List.of(target);
         }
-        List<Account> withKeys = accounts.names().stream()
-                .map(name -> accounts.find(name).orElseThrow())
-                .filter(target -> target.apiKey().isPresent())
-                .toList();
+        List<Account> withKeys = accounts.withApiKey();
         if (withKeys.isEmpty()) {
             throw new InvalidRequestException("no account has an API key: set paybridge.accounts.<name>.api-key");
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,17 +19,9 @@ import io.vertx.core.buffer.Buffer;
  */
 final class ConsoleAssets {
 
-    /** File name -> content type. index.html is the page itself. */
-    static final Map<String, String> FILES = Map.ofEntries(
-            Map.entry("index.html", "text/html; charset=utf-8"),
-            Map.entry("console.css", "text/css; charset=utf-8"),
-            Map.entry("app.js", "text/javascript; charset=utf-8"),
-            Map.entry("api.js", "text/javascript; charset=utf-8"),
-            Map.entry("chart.js", "text/javascript; charset=utf-8"),
-            Map.entry("dom.js", "text/javascript; charset=utf-8"),
-            Map.entry("format.js", "text/javascript; charset=utf-8"),
-            Map.entry("metrics.js", "text/javascript; charset=utf-8"),
-            Map.entry("query.js", "text/javascript; charset=utf-8"));
+    /** The files served, and nothing else. index.html is the page itself. */
+    static final List<String> FILES = List.of("index.html", "console.css",
+            "app.js", "api.js", "chart.js", "dom.js", "format.js", "metrics.js", "query.js");
 
     private final Map<String, Asset> assets;
 
@@ -38,12 +31,22 @@ final class ConsoleAssets {
 
     static ConsoleAssets load() {
         Map<String, Asset> assets = new LinkedHashMap<>();
-        FILES.forEach((name, contentType) -> assets.put(name, new Asset(contentType, read("console/" + name))));
+        FILES.forEach(name -> assets.put(name, new Asset(contentType(name), read("console/" + name))));
         return new ConsoleAssets(assets);
     }
 
     Optional<Asset> get(String name) {
         return Optional.ofNullable(assets.get(name));
+    }
+
+    private static String contentType(String name) {
+        String extension = name.substring(name.lastIndexOf('.') + 1);
+        return switch (extension) {
+            case "html" -> "text/html; charset=utf-8";
+            case "css" -> "text/css; charset=utf-8";
+            case "js" -> "text/javascript; charset=utf-8";
+            default -> throw new IllegalArgumentException("no content type for the console file " + name);
+        };
     }
 
     private static Buffer read(String resource) {

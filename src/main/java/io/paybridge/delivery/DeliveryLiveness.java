@@ -17,11 +17,9 @@ import org.eclipse.microprofile.health.Liveness;
 public class DeliveryLiveness implements HealthCheck {
 
     private final DeliveryLoop loop;
-    private final DeliveryMetrics metrics;
 
-    public DeliveryLiveness(DeliveryLoop loop, DeliveryMetrics metrics) {
+    public DeliveryLiveness(DeliveryLoop loop) {
         this.loop = loop;
-        this.metrics = metrics;
     }
 
     @Override
@@ -29,7 +27,7 @@ public class DeliveryLiveness implements HealthCheck {
         if (!loop.running()) {
             return HealthCheckResponse.named("delivery").up().withData("running", false).build();
         }
-        Duration age = metrics.lastTurnAge();
+        Duration age = loop.lastTurnAge();
         return HealthCheckResponse.named("delivery")
                 .status(age.compareTo(loop.stuckAfter()) < 0)
                 .withData("running", true)

@@ -77,6 +77,11 @@ public class DeliveryLoop {
         return turnTimeout.multipliedBy(3);
     }
 
+    /** Since a turn last ended, here; {@link DeliveryMetrics} keeps the time for its gauge. */
+    Duration lastTurnAge() {
+        return metrics.lastTurnAge();
+    }
+
     void stop(@Observes ShutdownEvent shutdown) {
         running.forEach(Cancellable::cancel);
         listener.stop();

@@ -7,6 +7,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
@@ -123,31 +127,19 @@ public class DeliveryRepository {
     }
 
     private static List<Object> recordColumns(List<RecordKey> records, Map<RecordKey, WrittenRecord> written) {
-        int size = records.size();
-        String[] sobjects = new String[size];
-        String[] externalIds = new String[size];
-        Boolean[] wasWritten = new Boolean[size];
-        String[] salesforceIds = new String[size];
-        JsonObject[] watermarks = new JsonObject[size];
-        Long[] created = new Long[size];
-        Integer[] ranks = new Integer[size];
-        String[] eventIds = new String[size];
-        for (int i = 0; i < size; i++) {
-            RecordKey key = records.get(i);
-            sobjects[i] = key.sobject();
-            externalIds[i] = key.externalId();
-            WrittenRecord record = written.get(key);
-            wasWritten[i] = record != null;
-            if (record != null) {
-                PlannedRecord planned = record.record();
-                salesforceIds[i] = record.salesforceId();
-                watermarks[i] = toJson(planned.watermarks());
-                created[i] = planned.newest().created();
-                ranks[i] = planned.newest().rank();
-                eventIds[i] = planned.newest().eventId();
-            }
-        }
-        return List.of(sobjects, externalIds, wasWritten, salesforceIds, watermarks, created, ranks, eventIds);
+        List<WrittenRecord> writes = records.stream().map(written::get).toList();
+        return List.of(sobjects(records), externalIds(records),
+                column(writes, Boolean[]::new, Objects::nonNull),
+                column(writes, String[]::new, ifWritten(WrittenRecord::salesforceId)),
+                column(writes, JsonObject[]::new, ifWritten(write -> toJson(write.record().watermarks()))),
+                column(writes, Long[]::new, ifWritten(write -> write.record().newest().created())),
+                column(writes, Integer[]::new, ifWritten(write -> write.record().newest().rank())),
+                column(writes, String[]::new, ifWritten(write -> write.record().newest().eventId())));
+    }
+
+    /** A record column's value where Salesforce wrote the record; null where it did not. */
+    private static <V> Function<WrittenRecord, V> ifWritten(Function<WrittenRecord, V> value) {
+        return write -> write == null ? null : value.apply(write);
     }
 
     private static List<Object> linkColumns(Map<RecordKey, WrittenRecord> written) {
@@ -171,26 +163,20 @@ public class DeliveryRepository {
     }
 
     private static List<Object> eventColumns(List<SettledEvent> events, Map<EventRef, byte[]> fetched) {
-        int size = events.size();
-        String[] accounts = new String[size];
-        String[] ids = new String[size];
-        String[] statuses = new String[size];
-        Integer[] attempts = new Integer[size];
-        Double[] delays = new Double[size];
-        String[] errors = new String[size];
-        Buffer[] fetchedObjects = new Buffer[size];
-        for (int i = 0; i < size; i++) {
-            SettledEvent event = events.get(i);
-            accounts[i] = event.ref().account();
-            ids[i] = event.ref().eventId();
-            statuses[i] = event.status().value();
-            attempts[i] = event.attempts();
-            delays[i] = event.dueIn().toMillis() / 1000.0;
-            errors[i] = event.lastError();
-            byte[] object = fetched.get(event.ref());
-            fetchedObjects[i] = object == null ? null : Buffer.buffer(object);
-        }
-        return List.of(accounts, ids, statuses, attempts, delays, errors, fetchedObjects);
+        return List.of(
+                column(events, String[]::new, event -> event.ref().account()),
+                column(events, String[]::new, event -> event.ref().eventId()),
+                column(events, String[]::new, event -> event.status().value()),
+                column(events, Integer[]::new, SettledEvent::attempts),
+                column(events, Double[]::new, event -> event.dueIn().toMillis() / 1000.0),
+                column(events, String[]::new, SettledEvent::lastError),
+                column(events, Buffer[]::new, event -> Optional.ofNullable(fetched.get(event.ref()))
+                        .map(Buffer::buffer).orElse(null)));
+    }
+
+    /** A typed array, which the client binds as the SQL array the statement unnests. */
+    private static <R, V> V[] column(List<R> rows, IntFunction<V[]> array, Function<R, V> value) {
+        return rows.stream().map(value).toArray(array);
     }
 
     private static List<ClaimedEvent> claimedEvents(RowSet<Row> rows) {
@@ -242,11 +228,11 @@ public class DeliveryRepository {
     }
 
     private static String[] sobjects(List<RecordKey> keys) {
-        return keys.stream().map(RecordKey::sobject).toArray(String[]::new);
+        return column(keys, String[]::new, RecordKey::sobject);
     }
 
     private static String[] externalIds(List<RecordKey> keys) {
-        return keys.stream().map(RecordKey::externalId).toArray(String[]::new);
+        return column(keys, String[]::new, RecordKey::externalId);
     }
 
     /**

@@ -8,15 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paybridge.accounts.Account;
 import io.paybridge.accounts.Accounts;
 import io.paybridge.stripe.StripeFetch;
+import io.paybridge.stripe.StripeJson;
 import io.paybridge.stripe.StripeObjects;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -34,11 +31,6 @@ public class ThinEventFetcher {
     private static final Logger LOG = Logger.getLogger(ThinEventFetcher.class);
     /** Thin events of API v1 resources are typed {@code v1.invoice.paid}; the routes know {@code invoice.paid}. */
     private static final String V1_PREFIX = "v1.";
-    /** Exact decimals, so that amounts map as they would from a snapshot event. */
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .build();
 
     private final Accounts accounts;
     private final StripeObjects stripe;
@@ -113,8 +105,8 @@ public class ThinEventFetcher {
     /** See {@link #asSnapshot(ClaimedEvent, JsonNode)}; for operators' views of a stored thin event. */
     public static JsonNode asSnapshot(String eventId, String type, java.time.Instant created, String context,
             byte[] payload, JsonNode object) throws IOException {
-        JsonNode thin = JSON.readTree(payload);
-        ObjectNode snapshot = JSON.createObjectNode();
+        JsonNode thin = StripeJson.MAPPER.readTree(payload);
+        ObjectNode snapshot = StripeJson.MAPPER.createObjectNode();
         snapshot.put("id", eventId);
         snapshot.put("object", "event");
         snapshot.put("type", snapshotType(type));
@@ -128,7 +120,7 @@ public class ThinEventFetcher {
     }
 
     public static JsonNode readObject(byte[] body) throws IOException {
-        JsonNode object = JSON.readTree(body);
+        JsonNode object = StripeJson.MAPPER.readTree(body);
         if (object == null || !object.isObject()) {
             throw new IOException("Stripe answered something other than a JSON object");
         }

@@ -1,10 +1,9 @@
 package io.paybridge.event;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
+import jakarta.persistence.Embeddable;
+import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
-import jakarta.persistence.Id;
-import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.Immutable;
 
@@ -17,21 +16,16 @@ import org.hibernate.annotations.Immutable;
 @Entity
 @Immutable
 @Table(name = "salesforce_record")
-@IdClass(SalesforceRecord.Key.class)
 public class SalesforceRecord extends PanacheEntityBase {
 
-    @Id
-    public String sobject;
-
-    @Id
-    @Column(name = "external_id")
-    public String externalId;
+    @EmbeddedId
+    public Key id;
 
     /** Null until Salesforce has answered a push of the record with its id. */
-    @Column(name = "salesforce_id")
     public String salesforceId;
 
     /** The primary key, as Salesforce keys a record: the SObject and the external id value. */
+    @Embeddable
     public record Key(String sobject, String externalId) {
     }
 }

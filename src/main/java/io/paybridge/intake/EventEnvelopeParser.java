@@ -3,6 +3,7 @@ package io.paybridge.intake;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -27,6 +28,16 @@ public final class EventEnvelopeParser {
      * nothing that could leave that host or path (a host, {@code ..}, a query) gets through.
      */
     private static final Pattern RELATED_URL = Pattern.compile("/v[0-9]+(/[A-Za-z0-9_\\-]+)+");
+
+    /** Where a nested object's string members go: the thin event's related object, the snapshot's object. */
+    private static final Map<String, TextField> RELATED_OBJECT = Map.of(
+            "id", (fields, text) -> fields.relatedId = text,
+            "type", (fields, text) -> fields.relatedType = text,
+            "url", (fields, text) -> fields.relatedUrl = text);
+    private static final Map<String, TextField> DATA_OBJECT = Map.of(
+            "id", (fields, text) -> fields.objectId = text,
+            "object", (fields, text) -> fields.objectType = text,
+            "status", (fields, text) -> fields.objectStatus = text);
 
     private final JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -55,7 +66,7 @@ public final class EventEnvelopeParser {
         }
     }
 
-    private void readEvent(JsonParser parser, Fields fields) throws IOException {
+    private static void readEvent(JsonParser parser, Fields fields) throws IOException {
         forEachMember(parser, (name, value) -> {
             switch (name) {
                 case "id" -> fields.id = text(value, parser);
@@ -63,7 +74,7 @@ public final class EventEnvelopeParser {
                 case "object" -> fields.object = text(value, parser);
                 case "created" -> readCreated(parser, value, fields);
                 case "context" -> fields.context = text(value, parser);
-                case "related_object" -> readRelatedObject(parser, value, fields);
+                case "related_object" -> readTexts(parser, value, RELATED_OBJECT, fields);
                 case "api_version" -> fields.apiVersion = text(value, parser);
                 case "livemode" -> fields.livemode = value == JsonToken.VALUE_TRUE;
                 case "account" -> fields.connectAccount = text(value, parser);
@@ -82,42 +93,26 @@ public final class EventEnvelopeParser {
         }
     }
 
-    private void readRelatedObject(JsonParser parser, JsonToken value, Fields fields) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return;
-        }
-        forEachMember(parser, (name, child) -> {
-            switch (name) {
-                case "id" -> fields.relatedId = text(child, parser);
-                case "type" -> fields.relatedType = text(child, parser);
-                case "url" -> fields.relatedUrl = text(child, parser);
-                default -> parser.skipChildren();
-            }
-        });
-    }
-
-    private void readData(JsonParser parser, JsonToken value, Fields fields) throws IOException {
-        if (value != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return;
-        }
-        forEachMember(parser, (name, child) -> {
-            if (name.equals("object") && child == JsonToken.START_OBJECT) {
-                readObject(parser, fields);
+    /** Of {@code data}, only its {@code object} matters. */
+    private static void readData(JsonParser parser, JsonToken value, Fields fields) throws IOException {
+        forEachMemberOf(parser, value, (name, child) -> {
+            if (name.equals("object")) {
+                readTexts(parser, child, DATA_OBJECT, fields);
             } else {
                 parser.skipChildren();
             }
         });
     }
 
-    private void readObject(JsonParser parser, Fields fields) throws IOException {
-        forEachMember(parser, (name, value) -> {
-            switch (name) {
-                case "id" -> fields.objectId = text(value, parser);
-                case "object" -> fields.objectType = text(value, parser);
-                case "status" -> fields.objectStatus = text(value, parser);
-                default -> parser.skipChildren();
+    /** Keeps the string members of the object {@code value} opens that {@code kept} names; skips the rest. */
+    private static void readTexts(JsonParser parser, JsonToken value, Map<String, TextField> kept, Fields fields)
+            throws IOException {
+        forEachMemberOf(parser, value, (name, child) -> {
+            TextField field = kept.get(name);
+            if (field == null) {
+                parser.skipChildren();
+            } else {
+                field.set(fields, text(child, parser));
             }
         });
     }
@@ -128,11 +123,26 @@ public final class EventEnvelopeParser {
         void read(String name, JsonToken value) throws IOException;
     }
 
+    /** A string member kept in {@link Fields}. */
+    @FunctionalInterface
+    private interface TextField {
+        void set(Fields fields, String text);
+    }
+
     /** Hands each member of the object the parser is in to {@code reader}, until the object ends. */
     private static void forEachMember(JsonParser parser, MemberReader reader) throws IOException {
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             reader.read(name, parser.nextToken());
+        }
+    }
+
+    /** As {@link #forEachMember}, for a member's value: one that is not an object is skipped whole. */
+    private static void forEachMemberOf(JsonParser parser, JsonToken value, MemberReader reader) throws IOException {
+        if (value == JsonToken.START_OBJECT) {
+            forEachMember(parser, reader);
+        } else {
+            parser.skipChildren();
         }
     }
 

@@ -3,6 +3,7 @@ package io.paybridge.intake;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 import io.paybridge.event.DueEventsSignal;
 import io.smallrye.mutiny.Uni;
@@ -144,41 +147,28 @@ public class IntakeRepository {
                 .map(IntakeRepository::insertedKeys);
     }
 
-    private static Tuple columns(java.util.Collection<PendingEvent> events) {
-        int size = events.size();
-        String[] accounts = new String[size];
-        String[] ids = new String[size];
-        String[] types = new String[size];
-        String[] apiVersions = new String[size];
-        Boolean[] livemodes = new Boolean[size];
-        String[] connectAccounts = new String[size];
-        String[] objectIds = new String[size];
-        String[] objectTypes = new String[size];
-        String[] objectStatuses = new String[size];
-        OffsetDateTime[] created = new OffsetDateTime[size];
-        Buffer[] payloads = new Buffer[size];
-        Boolean[] thin = new Boolean[size];
-        String[] relatedUrls = new String[size];
-        int i = 0;
-        for (PendingEvent event : events) {
-            EventEnvelope envelope = event.envelope();
-            accounts[i] = event.account();
-            ids[i] = envelope.id();
-            types[i] = envelope.type();
-            apiVersions[i] = envelope.apiVersion();
-            livemodes[i] = envelope.livemode();
-            connectAccounts[i] = envelope.connectAccount();
-            objectIds[i] = envelope.objectId();
-            objectTypes[i] = envelope.objectType();
-            objectStatuses[i] = envelope.objectStatus();
-            created[i] = envelope.created().atOffset(ZoneOffset.UTC);
-            payloads[i] = Buffer.buffer(event.body());
-            thin[i] = envelope.thin();
-            relatedUrls[i] = envelope.relatedUrl();
-            i++;
-        }
-        return Tuple.newInstance(io.vertx.sqlclient.Tuple.of(accounts, ids, types, apiVersions, livemodes,
-                connectAccounts, objectIds, objectTypes, objectStatuses, created, payloads, thin, relatedUrls));
+    /** The insert's parameters: one array per column, the events' values in the same order in each. */
+    private static Tuple columns(Collection<PendingEvent> events) {
+        List<EventEnvelope> envelopes = events.stream().map(PendingEvent::envelope).toList();
+        return Tuple.from(List.of(
+                column(events, String[]::new, PendingEvent::account),
+                column(envelopes, String[]::new, EventEnvelope::id),
+                column(envelopes, String[]::new, EventEnvelope::type),
+                column(envelopes, String[]::new, EventEnvelope::apiVersion),
+                column(envelopes, Boolean[]::new, EventEnvelope::livemode),
+                column(envelopes, String[]::new, EventEnvelope::connectAccount),
+                column(envelopes, String[]::new, EventEnvelope::objectId),
+                column(envelopes, String[]::new, EventEnvelope::objectType),
+                column(envelopes, String[]::new, EventEnvelope::objectStatus),
+                column(envelopes, OffsetDateTime[]::new, envelope -> envelope.created().atOffset(ZoneOffset.UTC)),
+                column(events, Buffer[]::new, event -> Buffer.buffer(event.body())),
+                column(envelopes, Boolean[]::new, EventEnvelope::thin),
+                column(envelopes, String[]::new, EventEnvelope::relatedUrl)));
+    }
+
+    /** A typed array, which the client binds as the SQL array the statement unnests. */
+    private static <R, V> V[] column(Collection<R> rows, IntFunction<V[]> array, Function<R, V> value) {
+        return rows.stream().map(value).toArray(array);
     }
 
     private static Set<EventKey> insertedKeys(RowSet<Row> rows) {

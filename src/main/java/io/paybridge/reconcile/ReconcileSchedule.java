@@ -27,17 +27,14 @@ public class ReconcileSchedule {
 
     private final ReconcileService service;
     private final ReconcileConfig config;
-    private final RunMode runMode;
-    private final Scheduler scheduler;
 
-    public ReconcileSchedule(ReconcileService service, ReconcileConfig config, RunMode runMode, Scheduler scheduler) {
+    public ReconcileSchedule(ReconcileService service, ReconcileConfig config) {
         this.service = service;
         this.config = config;
-        this.runMode = runMode;
-        this.scheduler = scheduler;
     }
 
-    void start(@Observes StartupEvent startup) {
+    /** Needs the run mode and the scheduler at startup only, so they come with the event. */
+    void start(@Observes StartupEvent startup, RunMode runMode, Scheduler scheduler) {
         if (!runMode.serving()) {
             return;
         }

@@ -54,10 +54,7 @@ public class ReconcileService {
         this.repository = repository;
         this.metrics = metrics;
         this.config = config;
-        this.targets = accounts.names().stream()
-                .map(name -> accounts.find(name).orElseThrow())
-                .filter(account -> account.apiKey().isPresent())
-                .toList();
+        this.targets = accounts.withApiKey();
         targets.forEach(account -> metrics.watch(account.name()));
     }
 

@@ -34,20 +34,15 @@ public class RetentionJob {
 
     private final Pool pool;
     private final RetentionConfig config;
-    private final RunMode runMode;
 
-    public RetentionJob(Pool pool, RetentionConfig config, RunMode runMode) {
+    public RetentionJob(Pool pool, RetentionConfig config) {
         this.pool = pool;
         this.config = config;
-        this.runMode = runMode;
     }
 
     @Scheduled(every = "${paybridge.retention.every:1h}", delayed = "${paybridge.retention.every:1h}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RunMode.NotServing.class)
     Uni<Void> scheduledPurge() {
-        if (!runMode.serving()) {
-            return Uni.createFrom().voidItem();
-        }
         return purge()
                 .onFailure().invoke(failure -> LOG.warnf("Retention purge failed, next run retries: %s", failure.toString()))
                 .onFailure().recoverWithItem(0L)

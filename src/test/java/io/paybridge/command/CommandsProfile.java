@@ -1,9 +1,11 @@
 package io.paybridge.command;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.paybridge.testing.FakeStripeResource;
+import io.paybridge.testing.TestPorts;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
@@ -18,26 +20,15 @@ public class CommandsProfile implements QuarkusTestProfile {
      * Ports of their own: each launch is a new application, and the first may start while the
      * application of the previous test class still holds the shared test ports.
      */
-    private static final int HTTP = freePort();
-    private static final int MANAGEMENT = freePort();
+    private static final int HTTP = TestPorts.freePort();
+    private static final int MANAGEMENT = TestPorts.freePort();
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "quarkus.http.port", String.valueOf(HTTP),
-                "quarkus.http.test-port", String.valueOf(HTTP),
-                "quarkus.management.port", String.valueOf(MANAGEMENT),
-                "quarkus.management.test-port", String.valueOf(MANAGEMENT),
-                "paybridge.salesforce.enabled", "false",
-                "paybridge.accounts.acme.api-key", WRONG_KEY);
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        Map<String, String> overrides = new HashMap<>(TestPorts.settings(HTTP, MANAGEMENT));
+        overrides.put("paybridge.salesforce.enabled", "false");
+        overrides.put("paybridge.accounts.acme.api-key", WRONG_KEY);
+        return overrides;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.paybridge.console;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.paybridge.delivery.DeliveryProfile;
@@ -12,8 +11,6 @@ public class ConsoleProfile extends DeliveryProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-        overrides.put("paybridge.admin.token", TOKEN);
-        return overrides;
+        return settingsWith(Map.of("paybridge.admin.token", TOKEN));
     }
 }

@@ -292,6 +292,7 @@ class ConsoleTest {
             browser.textAppears("dd[data-field='last-error']", "No such column 'Arrival_Date__c'");
             assertThat(browser.find("dd[data-field='status']").getText()).isEqualTo("dead");
             assertThat(browser.find("dd[data-field='attempts']").getText()).matches("[1-9]\\d*");
+            assertThat(browser.find("#event-records-head").getText()).contains("sObject", "External id field", "Salesforce id");
             assertThat(browser.find("#event-records-body").getText()).contains(PAYOUT, "Stripe_Payout_Id__c", payout, "not written yet");
             assertThat(browser.find("#event-payload").isDisplayed()).as("the payload starts collapsed").isFalse();
             browser.click("#payload-details summary");

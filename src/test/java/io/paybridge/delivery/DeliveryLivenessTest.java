@@ -11,7 +11,6 @@ import io.paybridge.testing.HasPackagedTwin;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -92,9 +91,7 @@ class DeliveryLivenessTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("paybridge.delivery.turn-timeout", TURN_TIMEOUT.toMillis() + "ms");
-            return overrides;
+            return settingsWith(Map.of("paybridge.delivery.turn-timeout", TURN_TIMEOUT.toMillis() + "ms"));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.paybridge.delivery;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,17 @@ public class DeliveryProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
+        return settings();
+    }
+
+    /** This profile's settings with {@code changes} over them, for the profiles that differ in a few. */
+    protected static Map<String, String> settingsWith(Map<String, String> changes) {
+        Map<String, String> settings = new HashMap<>(settings());
+        settings.putAll(changes);
+        return settings;
+    }
+
+    private static Map<String, String> settings() {
         return Map.ofEntries(
                 Map.entry("paybridge.salesforce.timeout", "1s"),
                 Map.entry("paybridge.salesforce.retry.delay", "50ms"),

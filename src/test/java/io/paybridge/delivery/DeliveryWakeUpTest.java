@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -88,11 +87,10 @@ class DeliveryWakeUpTest {
     public static class Profile extends DeliveryProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-            overrides.put("paybridge.delivery.poll-interval", "1h");
-            overrides.put("paybridge.salesforce.timeout", "10s");
-            overrides.put("paybridge.delivery.lease", "30s");
-            return overrides;
+            return settingsWith(Map.of(
+                    "paybridge.delivery.poll-interval", "1h",
+                    "paybridge.salesforce.timeout", "10s",
+                    "paybridge.delivery.lease", "30s"));
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.paybridge.delivery;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,9 +14,7 @@ public class ThinDeliveryProfile extends DeliveryProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
-        overrides.put("paybridge.stripe.fetch-timeout", "1s");
-        return overrides;
+        return settingsWith(Map.of("paybridge.stripe.fetch-timeout", "1s"));
     }
 
     @Override

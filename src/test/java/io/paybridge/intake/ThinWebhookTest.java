@@ -8,10 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
 
 import io.paybridge.testing.HasPackagedTwin;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -151,24 +147,14 @@ class ThinWebhookTest {
     }
 
     private static Optional<Thin> thin(String account, String eventId) {
-        try (Connection connection = TestDatabase.connect();
-                PreparedStatement query = connection.prepareStatement("""
-                        SELECT type, created, livemode, connect_account, object_id, object_type, thin, related_url,
-                               payload, status
-                          FROM stripe_event WHERE account = ? AND event_id = ?""")) {
-            query.setString(1, account);
-            query.setString(2, eventId);
-            try (ResultSet row = query.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Thin(row.getString(1), row.getObject(2, java.time.OffsetDateTime.class).toInstant(),
+        return TestDatabase.findRow("""
+                SELECT type, created, livemode, connect_account, object_id, object_type, thin, related_url,
+                       payload, status
+                  FROM stripe_event WHERE account = ? AND event_id = ?""",
+                row -> new Thin(row.getString(1), row.getObject(2, java.time.OffsetDateTime.class).toInstant(),
                         row.getBoolean(3), row.getString(4), row.getString(5), row.getString(6), row.getBoolean(7),
-                        row.getString(8), row.getBytes(9), row.getString(10)));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+                        row.getString(8), row.getBytes(9), row.getString(10)),
+                account, eventId);
     }
 
     private record Thin(String type, Instant created, boolean livemode, String connectAccount, String objectId,

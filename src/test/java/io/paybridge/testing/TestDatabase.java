@@ -70,21 +70,31 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
     }
 
     public static Optional<StoredEvent> find(String account, String eventId) {
-        try (Connection connection = connect();
-                PreparedStatement query = connection.prepareStatement("""
-                        SELECT account, event_id, type, api_version, livemode, connect_account, object_id,
-                               object_type, object_status, extract(epoch FROM created)::bigint, payload, status,
-                               attempts
-                        FROM stripe_event WHERE account = ? AND event_id = ?""")) {
-            query.setString(1, account);
-            query.setString(2, eventId);
-            try (ResultSet row = query.executeQuery()) {
-                if (!row.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new StoredEvent(row.getString(1), row.getString(2), row.getString(3),
+        return findRow("""
+                SELECT account, event_id, type, api_version, livemode, connect_account, object_id,
+                       object_type, object_status, extract(epoch FROM created)::bigint, payload, status,
+                       attempts
+                FROM stripe_event WHERE account = ? AND event_id = ?""",
+                row -> new StoredEvent(row.getString(1), row.getString(2), row.getString(3),
                         row.getString(4), row.getBoolean(5), row.getString(6), row.getString(7), row.getString(8),
-                        row.getString(9), row.getLong(10), row.getBytes(11), row.getString(12), row.getInt(13)));
+                        row.getString(9), row.getLong(10), row.getBytes(11), row.getString(12), row.getInt(13)),
+                account, eventId);
+    }
+
+    /** Reads one row of a result. */
+    @FunctionalInterface
+    public interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /** The first row {@code sql} finds with these parameters, read by {@code reader}; empty when none. */
+    public static <T> Optional<T> findRow(String sql, RowReader<T> reader, String... parameters) {
+        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(reader.read(row)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -177,17 +187,7 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
     }
 
     private static long scalar(String sql, String... parameters) {
-        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                query.setString(i + 1, parameters[i]);
-            }
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return findRow(sql, row -> row.getLong(1), parameters).orElseThrow();
     }
 
     static String setting(String name) {

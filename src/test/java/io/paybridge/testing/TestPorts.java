@@ -29,18 +29,23 @@ public final class TestPorts implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
+        return settings(HTTP, MANAGEMENT);
+    }
+
+    /** The settings that put the application on these two ports, in tests and when packaged. */
+    public static Map<String, String> settings(int http, int management) {
         return Map.of(
-                "quarkus.http.port", String.valueOf(HTTP),
-                "quarkus.http.test-port", String.valueOf(HTTP),
-                "quarkus.management.port", String.valueOf(MANAGEMENT),
-                "quarkus.management.test-port", String.valueOf(MANAGEMENT));
+                "quarkus.http.port", String.valueOf(http),
+                "quarkus.http.test-port", String.valueOf(http),
+                "quarkus.management.port", String.valueOf(management),
+                "quarkus.management.test-port", String.valueOf(management));
     }
 
     @Override
     public void stop() {
     }
 
-    private static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
