@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.containsString;
 
 import io.paybridge.testing.HasPackagedTwin;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -238,13 +239,9 @@ class WebhookTest {
         // the sender's writes and it never reads the answer.
         byte[] body = new byte[8 * 1024 * 1024];
         java.util.Arrays.fill(body, (byte) 'x');
-        String head = "POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Stripe-Signature: " + StripeSigner.header(DEFAULT_SECRET, body) + "\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
 
-        try (java.net.Socket socket = new java.net.Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        try (java.net.Socket socket = rawConnection()) {
+            socket.getOutputStream().write(rawHead(body));
             socket.getOutputStream().write(body);
             socket.getOutputStream().flush();
 
@@ -257,14 +254,9 @@ class WebhookTest {
     @Test
     void cutsOffASenderThatStallsMidBody() throws Exception {
         byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("invoice.paid"));
-        String head = "POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Stripe-Signature: " + StripeSigner.header(DEFAULT_SECRET, body) + "\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n";
 
-        try (java.net.Socket socket = new java.net.Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port)) {
-            // Past the read timeout of the test profile (2 s), but a hang fails here rather than in CI's limit.
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+        try (java.net.Socket socket = rawConnection()) {
+            socket.getOutputStream().write(rawHead(body));
             socket.getOutputStream().write(body, 0, body.length / 2);
             socket.getOutputStream().flush();
 
@@ -418,6 +410,22 @@ class WebhookTest {
         return given().baseUri(TestPorts.managementUrl()).when().get("metrics").then()
                 .statusCode(200)
                 .extract().asString();
+    }
+
+    /** A connection for requests an HTTP client would not send: stalled, or written on regardless. */
+    private static java.net.Socket rawConnection() throws IOException {
+        java.net.Socket socket = new java.net.Socket(URI.create(RestAssured.baseURI).getHost(), RestAssured.port);
+        // Past the read timeout of the test profile (2 s) and the lingering close (2 s), but a hang
+        // fails here rather than in CI's limit.
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    /** The head of a signed POST of the body to the default account's endpoint. */
+    private static byte[] rawHead(byte[] body) {
+        return ("POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Stripe-Signature: " + StripeSigner.header(DEFAULT_SECRET, body) + "\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] oversizedEvent() {
