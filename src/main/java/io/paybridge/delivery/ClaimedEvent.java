@@ -49,6 +49,12 @@ public record ClaimedEvent(
                 payload, thin, relatedUrl, context);
     }
 
+    /** The event once mapped: a turn holds thousands of them until they settle, their payloads no longer. */
+    ClaimedEvent withoutPayload() {
+        return new ClaimedEvent(account, eventId, type, created, receivedAt, objectType, objectStatus, status, attempts,
+                null, thin, relatedUrl, context);
+    }
+
     public record EventRef(String account, String eventId) {
     }
 }

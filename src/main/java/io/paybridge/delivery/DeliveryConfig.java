@@ -3,6 +3,7 @@ package io.paybridge.delivery;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -54,13 +55,23 @@ public interface DeliveryConfig {
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
      * the objects it reached (at most twice as many), so that a turn holds whole objects. Larger
      * turns fill more of Salesforce's 200-record calls (a turn's records are grouped by SObject, and
-     * each group's last call is a partial one) but hold their events' payloads in memory until they
-     * settle: 5,000 ran a 256 MB heap out of memory with two workers on a 200,000-event replay.
+     * each group's last call is a partial one) but hold more in memory until they settle: 5,000 ran
+     * a 256 MB heap out of memory with two workers on a 200,000-event replay.
      */
     @WithDefault("2000")
     @Min(1)
     @Max(10000)
     int claimSize();
+
+    /**
+     * Most payload bytes claimed at once: a claim stops adding events, oldest first, once their
+     * payloads reach this (it always takes at least one). Each worker holds up to about twice
+     * this in memory between its claim and its mapping, so workers times twice this must fit the
+     * heap with room to spare. Stripe's events weigh from 1 KB to several hundred (invoices with
+     * their lines), which a limit in events alone cannot bound.
+     */
+    @WithDefault("16M")
+    MemorySize claimBytes();
 
     /**
      * Longest wait for more work when there was nothing due. New events and replays wake the

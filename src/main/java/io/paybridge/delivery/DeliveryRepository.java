@@ -35,8 +35,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class DeliveryRepository {
 
-    /** See V4__delivery_at_scale.sql for why the claim is a function. */
-    private static final String CLAIM = "SELECT * FROM claim_due_events($1, $2, $3)";
+    /**
+     * See V4__delivery_at_scale.sql for why the claim is a function, V12__claim_bounded_by_bytes.sql
+     * for its limit in bytes.
+     */
+    private static final String CLAIM = "SELECT * FROM claim_due_events($1, $2, $3, $4)";
 
     /**
      * Takes the records for this lessee unless another holds them. Keys arrive sorted, so two
@@ -71,9 +74,13 @@ public class DeliveryRepository {
         this.pool = pool;
     }
 
-    public Uni<List<ClaimedEvent>> claim(String lessee, int limit, Duration lease) {
+    /**
+     * @param limit    most events, before the claim adds the other due events of the objects reached
+     * @param maxBytes most payload bytes; the first event is taken whatever its size
+     */
+    public Uni<List<ClaimedEvent>> claim(String lessee, int limit, long maxBytes, Duration lease) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(limit, lessee, seconds(lease)))
+                .execute(Tuple.of(limit, maxBytes, lessee, seconds(lease)))
                 .map(DeliveryRepository::claimedEvents);
     }
 

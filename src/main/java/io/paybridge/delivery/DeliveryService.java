@@ -128,22 +128,31 @@ public class DeliveryService {
      */
     public Uni<Integer> deliverOnce(int worker) {
         Turn turn = new Turn(replica + "/" + worker + "/" + turns.incrementAndGet());
-        return repository.claim(turn.lessee, config.claimSize(), config.lease())
+        return repository.claim(turn.lessee, config.claimSize(), config.claimBytes().asLongValue(), config.lease())
                 .invoke(turn::claimed)
-                .chain(events -> deliver(turn, events))
+                .chain(() -> deliver(turn))
                 .onFailure().call(failure -> giveBack(turn));
     }
 
-    private Uni<Integer> deliver(Turn turn, List<ClaimedEvent> events) {
-        if (events.isEmpty()) {
+    private Uni<Integer> deliver(Turn turn) {
+        int claimed = turn.claimed.size();
+        if (claimed == 0) {
             return Uni.createFrom().item(0);
         }
-        List<ClaimedEvent> toFetch = routedThinEvents(events);
+        return fetchThinEvents(turn)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(fetches -> map(turn, fetches))
+                .chain(mapped -> leaseAndPush(turn, mapped))
+                .replaceWith(claimed);
+    }
+
+    /** The objects of the claim's thin events, from the Stripe API; none for a claim without any. */
+    private Uni<ThinEventFetcher.Fetches> fetchThinEvents(Turn turn) {
+        List<ClaimedEvent> toFetch = routedThinEvents(turn.unmapped);
         if (toFetch.isEmpty()) {
-            return mapAndPush(turn, events, ThinEventFetcher.Fetches.NONE);
+            return Uni.createFrom().item(ThinEventFetcher.Fetches.NONE);
         }
-        return thinEvents.fetch(toFetch)
-                .chain(fetches -> mapAndPush(turn, events, fetches));
+        return thinEvents.fetch(toFetch);
     }
 
     /** Thin events worth fetching for: one no route takes is skipped without a call. */
@@ -157,14 +166,13 @@ public class DeliveryService {
         return routed;
     }
 
-    private Uni<Integer> mapAndPush(Turn turn, List<ClaimedEvent> events, ThinEventFetcher.Fetches fetches) {
-        return Uni.createFrom().item(() -> map(turn, events, fetches))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(mapped -> leaseAndPush(turn, mapped))
-                .replaceWith(events.size());
-    }
-
-    private List<MappedEvent> map(Turn turn, List<ClaimedEvent> events, ThinEventFetcher.Fetches fetches) {
+    /**
+     * On a worker thread: mapping thousands of events takes CPU in proportion, never on the event
+     * loop that also answers Stripe's webhooks. What comes out holds no payload: the turn's
+     * payloads are let go here, not when it settles after its Salesforce calls.
+     */
+    private List<MappedEvent> map(Turn turn, ThinEventFetcher.Fetches fetches) {
+        List<ClaimedEvent> events = turn.takeUnmapped();
         List<MappedEvent> mapped = new ArrayList<>(events.size());
         for (ClaimedEvent event : events) {
             if (event.thin()) {
@@ -173,14 +181,14 @@ public class DeliveryService {
             }
             if (!mapper.routes(event.type())) {
                 // Its payload would be parsed for nothing: no route takes the type the row names.
-                mapped.add(new MappedEvent(event, List.of(), null));
+                mapped.add(new MappedEvent(event.withoutPayload(), List.of(), null));
                 continue;
             }
             try {
                 List<RecordWrite> writes = mapper.map(event.account(), event.payload());
-                mapped.add(new MappedEvent(event, writes, null));
+                mapped.add(new MappedEvent(event.withoutPayload(), writes, null));
             } catch (RuntimeException unreadable) {
-                mapped.add(new MappedEvent(event, List.of(), unreadable.getMessage()));
+                mapped.add(new MappedEvent(event.withoutPayload(), List.of(), unreadable.getMessage()));
             }
         }
         return mapped;
@@ -192,7 +200,7 @@ public class DeliveryService {
      */
     private void mapThin(Turn turn, ClaimedEvent event, StripeFetch fetch, List<MappedEvent> mapped) {
         if (!mapper.routes(ThinEventFetcher.snapshotType(event.type()))) {
-            mapped.add(new MappedEvent(event, List.of(), null));
+            mapped.add(new MappedEvent(event.withoutPayload(), List.of(), null));
             return;
         }
         switch (fetch.kind()) {
@@ -204,9 +212,9 @@ public class DeliveryService {
                     JsonNode object = ThinEventFetcher.readObject(fetch.body());
                     ClaimedEvent placed = event.withObjectStatus(object.path("status").asText(null));
                     List<RecordWrite> writes = mapper.map(event.account(), ThinEventFetcher.asSnapshot(event, object));
-                    mapped.add(new MappedEvent(placed, writes, null));
+                    mapped.add(new MappedEvent(placed.withoutPayload(), writes, null));
                 } catch (IOException | RuntimeException unreadable) {
-                    mapped.add(new MappedEvent(event, List.of(), unreadable.getMessage()));
+                    mapped.add(new MappedEvent(event.withoutPayload(), List.of(), unreadable.getMessage()));
                 }
             }
         }
@@ -418,6 +426,8 @@ public class DeliveryService {
     private static final class Turn {
         private final String lessee;
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
+        /** The claimed events with their payloads, until they are mapped. */
+        private volatile List<ClaimedEvent> unmapped = List.of();
         private volatile Set<RecordKey> held = Set.of();
         /** Thin events' objects as fetched, kept on the events; filled before the turn's pushes. */
         private final Map<ClaimedEvent.EventRef, byte[]> fetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -438,6 +448,14 @@ public class DeliveryService {
 
         void claimed(List<ClaimedEvent> events) {
             claimed = events.stream().map(ClaimedEvent::ref).toList();
+            unmapped = events;
+        }
+
+        /** The claimed events, once: the turn keeps no reference to their payloads after this. */
+        List<ClaimedEvent> takeUnmapped() {
+            List<ClaimedEvent> events = unmapped;
+            unmapped = List.of();
+            return events;
         }
 
         void held(Set<RecordKey> records) {

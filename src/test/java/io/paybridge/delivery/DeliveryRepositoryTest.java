@@ -42,6 +42,8 @@ class DeliveryRepositoryTest {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** No limit in bytes: these claims are bounded by their number of events. */
+    private static final long ANY_SIZE = Long.MAX_VALUE;
 
     @Inject
     DeliveryRepository repository;
@@ -64,8 +66,8 @@ class DeliveryRepositoryTest {
         List<String> ids = storeEventsOfDistinctObjects(40);
         makeOldestDue(ids, 0);
 
-        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, LEASE);
-        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, LEASE);
+        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, ANY_SIZE, LEASE);
+        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, ANY_SIZE, LEASE);
         List<List<ClaimedEvent>> claims = Uni.join().all(first, second).andFailFast().await().atMost(WAIT);
 
         Set<String> a = eventIds(claims.get(0));
@@ -80,13 +82,13 @@ class DeliveryRepositoryTest {
     void leavesLeasedEventsAloneAndTakesThemOverOnceTheLeaseRunsOut() {
         List<String> ids = storeEvents(3);
         makeOldestDue(ids, 0);
-        assertThat(eventIds(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("replica-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
 
-        assertThat(eventIds(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
 
         // replica-a died: its lease runs out
         expireLeases(ids);
-        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT), ids);
+        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
         assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(takenOver.get(0).status()).isEqualTo(EventStatus.PENDING);
         assertThat(takenOver.get(0).payload()).isNotEmpty();
@@ -100,7 +102,7 @@ class DeliveryRepositoryTest {
         // Room for every due event in the database: only being due keeps these two out.
         int room = (int) TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status IN ('pending', 'retrying')");
 
-        assertThat(eventIds(repository.claim("replica-a", room, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("replica-a", room, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
     }
 
     @Test
@@ -123,16 +125,16 @@ class DeliveryRepositoryTest {
     void aFailedTurnGivesBackItsEventsAndRecordsAtOnce() {
         List<String> ids = storeEvents(2);
         makeOldestDue(ids, 0);
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT);
         assertThat(eventIds(claimed)).containsAll(ids);
         RecordKey record = new RecordKey("Stripe_Payout__c", "po_given_back_" + run);
         repository.leaseRecords("turn-a", List.of(record), LEASE).await().atMost(WAIT);
-        assertThat(eventIds(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
 
         repository.giveBack("turn-a", claimed.stream().map(ClaimedEvent::ref).toList(), List.of(record))
                 .await().atMost(WAIT);
 
-        assertThat(eventIds(repository.claim("turn-b", 10, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
         assertThat(repository.leaseRecords("turn-b", List.of(record), LEASE).await().atMost(WAIT)).containsOnlyKeys(record);
     }
 
@@ -145,7 +147,7 @@ class DeliveryRepositoryTest {
         List<String> notReached = storeEventsOfDistinctObjects(2);
         makeOldestDue(notReached, 0);
 
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, ANY_SIZE, LEASE).await().atMost(WAIT);
 
         assertThat(eventIds(claimed)).containsAll(object).containsAll(others).doesNotContainAnyElementsOf(notReached);
     }
@@ -157,16 +159,32 @@ class DeliveryRepositoryTest {
         List<String> later = storeEventsOfDistinctObjects(2);
         makeOldestDue(later, 0);
 
-        List<ClaimedEvent> first = repository.claim("turn-a", 3, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> first = repository.claim("turn-a", 3, ANY_SIZE, LEASE).await().atMost(WAIT);
 
         assertThat(eventIds(first)).containsExactlyInAnyOrderElementsOf(earlier).doesNotContainAnyElementsOf(later);
+    }
+
+    @Test
+    void aClaimStopsAtItsLimitInBytesOldestFirstButAlwaysTakesOneEvent() {
+        List<String> ids = storeEventsOfDistinctObjects(4);
+        for (int i = 0; i < ids.size(); i++) {
+            makeOldestDue(ids.subList(i, i + 1), ids.size() - i);
+        }
+        long firstTwo = TestDatabase.scalarCount("SELECT sum(octet_length(payload)) FROM stripe_event WHERE event_id IN "
+                + inList(ids.subList(0, 2)));
+
+        List<ClaimedEvent> upToTwo = repository.claim("turn-a", 10, firstTwo, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(upToTwo)).containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
+
+        List<ClaimedEvent> tooSmallForAny = repository.claim("turn-b", 10, 1, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(tooSmallForAny)).containsExactly(ids.get(2));
     }
 
     @Test
     void settlesAClaimAndRemembersWhatEachRecordShows() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);
-        ClaimedEvent event = own(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT), ids).get(0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
         RecordKey record = new RecordKey("Stripe_Payout__c", "po_1_" + run);
         Map<RecordKey, RecordState> held = repository.leaseRecords("replica-a", List.of(record), LEASE).await().atMost(WAIT);
         DeliveryPlan plan = DeliveryPlan.of(List.of(new MappedEvent(event, List.of(new RecordWrite("payout",
@@ -193,9 +211,9 @@ class DeliveryRepositoryTest {
     void doesNotSettleAnEventWhoseLeaseAnotherReplicaTookOver() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);
-        ClaimedEvent event = own(repository.claim("replica-a", 10, LEASE).await().atMost(WAIT), ids).get(0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
         expireLeases(ids);
-        assertThat(eventIds(repository.claim("replica-b", 10, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
 
         repository.settle("replica-a", List.of(new SettledEvent(event.ref(), EventStatus.DEAD, 1, Duration.ZERO, "late")),
                 List.of(), Map.of(), Map.of()).await().atMost(WAIT);
