@@ -71,9 +71,11 @@ public class EventAdminService {
             return Uni.createFrom().failure(new InvalidRequestException(
                     "give at least one filter (account, ids, status, type, since, until)"));
         }
-        return pool.withTransaction(client -> dryRun
-                        ? replays.count(client, filter).map(matched -> new ReplayResult(matched, 0))
-                        : replays.replay(client, filter))
+        // Each batch of a replay commits on its own (ReplayRepository), so not one transaction here.
+        Uni<ReplayResult> replay = dryRun
+                ? replays.count(pool, filter).map(matched -> new ReplayResult(matched, 0))
+                : replays.replay(pool, filter);
+        return replay
                 .invoke(result -> LOG.infof("Replay%s of %s: matched=%d replayed=%d",
                         dryRun ? " (dry run)" : "", filter, result.matched(), result.replayed()));
     }

@@ -205,6 +205,30 @@ class AdminApiTest {
     }
 
     @Test
+    void replaysMoreEventsThanOneBatchHoldsEveryOneOfThem() {
+        String account = "replay-batches" + tag;
+        int events = 2 * ReplayRepository.BATCH + 1;
+        // Settled events of a type no route takes: delivery skips them again without a call.
+        TestDatabase.execute("""
+                INSERT INTO stripe_event (account, event_id, type, created, payload, status, done_at)
+                SELECT '%s', 'evt_' || g, 'test.unrouted', now(), '\\x7b7d'::bytea, 'skipped', now()
+                  FROM generate_series(1, %d) g
+                """.formatted(account, events));
+        try {
+            replay(Map.of("account", account)).body("matched", equalTo(events)).body("replayed", equalTo(events));
+
+            // Stored in one transaction, so received_at and updated_at were equal until the replay.
+            assertThat(TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE account = '" + account
+                    + "' AND updated_at > received_at")).isEqualTo(events);
+        } finally {
+            // Delivery settles the replayed rows in key order; a delete racing its settle could deadlock.
+            await().atMost(java.time.Duration.ofSeconds(90)).until(() -> TestDatabase.scalarCount(
+                    "SELECT count(*) FROM stripe_event WHERE account = '" + account + "' AND status = 'pending'") == 0);
+            TestDatabase.execute("DELETE FROM stripe_event WHERE account = '" + account + "'");
+        }
+    }
+
+    @Test
     void refusesAReplayWithoutFiltersOrWithAnUnknownOne() {
         replayRaw("{}").statusCode(400).body("message", containsString("at least one filter"));
         replayRaw("{\"dryRun\":true}").statusCode(400).body("message", containsString("at least one filter"));
