@@ -105,10 +105,6 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
         return scalar("SELECT count(*) FROM stripe_event WHERE account = ? AND event_id = ?", account, eventId);
     }
 
-    public static long countAll() {
-        return scalar("SELECT count(*) FROM stripe_event");
-    }
-
     /** The single number a counting query answers. */
     public static long scalarCount(String sql) {
         return scalar(sql);
