@@ -123,8 +123,24 @@ public class DeliveryLoop {
         metrics.turnEnded();
         if (failure != null) {
             // The database being away is the usual cause; the turn gave its claims back.
-            LOG.warnf("Delivery turn failed, trying again: %s", failure.toString());
+            LOG.warnf("Delivery turn failed, trying again: %s", causeChain(failure));
         }
+    }
+
+    /**
+     * Every cause's class and message, outermost first: a wrapper such as an {@link Error} around
+     * an {@code InvocationTargetException} says nothing by itself, and a stack trace on every
+     * failed turn of a database outage would bury the log.
+     */
+    static String causeChain(Throwable failure) {
+        StringBuilder chain = new StringBuilder(failure.toString());
+        Throwable cause = failure.getCause();
+        // Bounded: a cause chain can be made to loop.
+        for (int depth = 0; cause != null && depth < 8; depth++) {
+            chain.append(" <- caused by ").append(cause);
+            cause = cause.getCause();
+        }
+        return chain.toString();
     }
 
     /**
