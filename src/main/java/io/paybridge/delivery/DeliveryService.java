@@ -142,7 +142,9 @@ public class DeliveryService {
         return fetchThinEvents(turn)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(fetches -> map(turn, fetches))
-                .chain(mapped -> leaseAndPush(turn, mapped))
+                .invoke(turn::mapped)
+                .chain(mapped -> leaseRecords(turn, mapped))
+                .chain(held -> push(turn, held))
                 .replaceWith(claimed);
     }
 
@@ -220,20 +222,19 @@ public class DeliveryService {
         }
     }
 
-    private Uni<Void> leaseAndPush(Turn turn, List<MappedEvent> mapped) {
+    private Uni<Map<RecordKey, RecordState>> leaseRecords(Turn turn, List<MappedEvent> mapped) {
         Set<RecordKey> wanted = new LinkedHashSet<>();
         mapped.forEach(event -> wanted.addAll(event.recordKeys()));
         return repository.leaseRecords(turn.lessee, wanted, config.lease())
-                .invoke(held -> turn.held(held.keySet()))
-                .chain(held -> push(turn, mapped, held));
+                .invoke(held -> turn.held(held.keySet()));
     }
 
     /**
      * Planning and settling a turn of thousands of events takes CPU in proportion: on a worker
      * thread, as the mapping, never on the event loop that also answers Stripe's webhooks.
      */
-    private Uni<Void> push(Turn turn, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
-        return Uni.createFrom().item(() -> plan(mapped, held))
+    private Uni<Void> push(Turn turn, Map<RecordKey, RecordState> held) {
+        return Uni.createFrom().item(() -> plan(turn.takeMapped(), held))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(pushes -> pushAndSettle(turn, pushes));
     }
@@ -428,6 +429,11 @@ public class DeliveryService {
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
         /** The claimed events with their payloads, until they are mapped. */
         private volatile List<ClaimedEvent> unmapped = List.of();
+        /**
+         * What the claimed events write, until the plan has collapsed it into records: a turn's
+         * writes outweigh its records several times over and need not outlive its calls.
+         */
+        private volatile List<MappedEvent> mapped = List.of();
         private volatile Set<RecordKey> held = Set.of();
         /** Thin events' objects as fetched, kept on the events; filled before the turn's pushes. */
         private final Map<ClaimedEvent.EventRef, byte[]> fetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -455,6 +461,17 @@ public class DeliveryService {
         List<ClaimedEvent> takeUnmapped() {
             List<ClaimedEvent> events = unmapped;
             unmapped = List.of();
+            return events;
+        }
+
+        void mapped(List<MappedEvent> events) {
+            mapped = events;
+        }
+
+        /** The mapped events, once: the turn keeps no reference to their writes after this. */
+        List<MappedEvent> takeMapped() {
+            List<MappedEvent> events = mapped;
+            mapped = List.of();
             return events;
         }
 
