@@ -18,8 +18,12 @@ docker_available() {
 
 # With a Docker engine Quarkus Dev Services provides PostgreSQL; without one, a local cluster does,
 # with a database of the caller's: use_database paybridge (development) or paybridge_test (tests).
+# 'use_database paybridge_test fresh' drops and creates that database first: tests start empty, as
+# on a new machine, whatever a run of another branch left (its migrations stop Flyway at start).
+# A database given by QUARKUS_DATASOURCE_REACTIVE_URL is the caller's own and never dropped.
 use_database() {
   export PAYBRIDGE_PG_DB=${1:-${PAYBRIDGE_PG_DB:-paybridge}}
+  local how=${2:-start}
   if [ -n "${QUARKUS_DATASOURCE_REACTIVE_URL:-}" ]; then
     return 0
   fi
@@ -27,7 +31,7 @@ use_database() {
     echo "Docker is available: Quarkus Dev Services will start PostgreSQL" >&2
     return 0
   fi
-  "$(dirname "${BASH_SOURCE[0]}")/pg" start
+  "$(dirname "${BASH_SOURCE[0]}")/pg" "$how"
   eval "$("$(dirname "${BASH_SOURCE[0]}")/pg" env)"
 }
 
@@ -47,4 +51,38 @@ ensure_chromium() {
   echo "scripts/test: the console tests need /usr/bin/chromium and /usr/bin/chromedriver;" \
     "install them with: apt-get install chromium chromium-driver (as root)" >&2
   exit 1
+}
+
+# Runs the Maven build of a test command; when it fails, ends the output with why each failing test
+# failed (its exception and deepest cause, from Maven's reports): the end of the output is all that
+# a CI page may show, and Maven's own summary names only "Failed to start quarkus".
+verify_and_explain() {
+  local status=0
+  ./mvnw -B "$@" || status=$?
+  if [ "$status" -ne 0 ]; then
+    explain_failures
+  fi
+  return "$status"
+}
+
+explain_failures() {
+  local reports
+  reports=$(grep -l -E '<<< (FAILURE|ERROR)!' target/surefire-reports/*.txt target/failsafe-reports/*.txt 2>/dev/null | head -n 5 || true)
+  [ -n "$reports" ] || return 0
+  echo "== Why the tests failed (at most 5 classes, 2 tests each; whole reports in target/*-reports) =="
+  # shellcheck disable=SC2086
+  awk '
+    function flush() { if (cause != "") print "    " substr(cause, 1, 300); if (detail != "") print "      " substr(detail, 1, 300); cause = ""; detail = "" }
+    FNR == 1 { flush(); shown = 0; name = "" }
+    / <<< (ERROR|FAILURE)!$/ && !/^Tests run:/ {
+      flush(); name = $1; shown++; first = 1
+      if (shown <= 2) print name
+      next
+    }
+    shown == 0 || shown > 2 { next }
+    first { print "    " substr($0, 1, 300); first = 0; next }
+    /^Caused by: / { cause = $0; takeDetail = 1; detail = ""; next }
+    takeDetail { if ($0 !~ /^\t/) detail = $0; takeDetail = 0 }
+    END { flush() }
+  ' $reports
 }
