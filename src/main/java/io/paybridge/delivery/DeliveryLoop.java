@@ -37,6 +37,7 @@ public class DeliveryLoop {
     private final Duration turnTimeout;
     private final int workers;
     private final List<Cancellable> running = new CopyOnWriteArrayList<>();
+    private final TurnFailureLog failures = new TurnFailureLog(System::nanoTime);
 
     public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DueEventsListener listener,
             DeliveryMetrics metrics, RunMode runMode, DeliveryConfig config) {
@@ -121,10 +122,12 @@ public class DeliveryLoop {
             return;
         }
         metrics.turnEnded();
-        if (failure != null) {
-            // The database being away is the usual cause; the turn gave its claims back.
-            LOG.warnf("Delivery turn failed, trying again: %s", causeChain(failure));
+        if (failure == null) {
+            failures.succeeded().ifPresent(LOG::info);
+            return;
         }
+        // The database being away is the usual cause; the turn gave its claims back.
+        failures.failed(causeChain(failure)).ifPresent(LOG::warn);
     }
 
     /**

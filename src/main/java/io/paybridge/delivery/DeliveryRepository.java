@@ -16,6 +16,7 @@ import io.paybridge.delivery.ClaimedEvent.EventRef;
 import io.paybridge.delivery.DeliveryPlan.PlannedRecord;
 import io.paybridge.event.EventStatus;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -75,12 +76,17 @@ public class DeliveryRepository {
     }
 
     /**
+     * Claims and leases answer with thousands of rows: they are read into the turn's types on a
+     * worker thread, never on the event loop that also answers Stripe's webhooks (reading a lease's
+     * watermarks there blocked it for seconds in a replay of 500,000 events).
+     *
      * @param limit    most events, before the claim adds the other due events of the objects reached
      * @param maxBytes most payload bytes; the first event is taken whatever its size
      */
     public Uni<List<ClaimedEvent>> claim(String lessee, int limit, long maxBytes, Duration lease) {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(limit, maxBytes, lessee, seconds(lease)))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(DeliveryRepository::claimedEvents);
     }
 
@@ -92,6 +98,7 @@ public class DeliveryRepository {
         }
         return pool.preparedQuery(LEASE_RECORDS)
                 .execute(Tuple.of(sobjects(sorted), externalIds(sorted), lessee, seconds(lease)))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(DeliveryRepository::recordStates);
     }
 

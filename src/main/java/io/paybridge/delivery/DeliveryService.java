@@ -142,7 +142,7 @@ public class DeliveryService {
         return fetchThinEvents(turn)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(fetches -> map(turn, fetches))
-                .invoke(turn::mapped)
+                .invoke(turn.mapped::put)
                 .chain(mapped -> leaseRecords(turn, mapped))
                 .chain(held -> push(turn, held))
                 .replaceWith(claimed);
@@ -150,7 +150,7 @@ public class DeliveryService {
 
     /** The objects of the claim's thin events, from the Stripe API; none for a claim without any. */
     private Uni<ThinEventFetcher.Fetches> fetchThinEvents(Turn turn) {
-        List<ClaimedEvent> toFetch = routedThinEvents(turn.unmapped);
+        List<ClaimedEvent> toFetch = routedThinEvents(turn.unmapped.peek());
         if (toFetch.isEmpty()) {
             return Uni.createFrom().item(ThinEventFetcher.Fetches.NONE);
         }
@@ -174,7 +174,7 @@ public class DeliveryService {
      * payloads are let go here, not when it settles after its Salesforce calls.
      */
     private List<MappedEvent> map(Turn turn, ThinEventFetcher.Fetches fetches) {
-        List<ClaimedEvent> events = turn.takeUnmapped();
+        List<ClaimedEvent> events = turn.unmapped.take();
         List<MappedEvent> mapped = new ArrayList<>(events.size());
         for (ClaimedEvent event : events) {
             if (event.thin()) {
@@ -234,7 +234,7 @@ public class DeliveryService {
      * thread, as the mapping, never on the event loop that also answers Stripe's webhooks.
      */
     private Uni<Void> push(Turn turn, Map<RecordKey, RecordState> held) {
-        return Uni.createFrom().item(() -> plan(turn.takeMapped(), held))
+        return Uni.createFrom().item(() -> plan(turn.mapped.take(), held))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(pushes -> pushAndSettle(turn, pushes));
     }
@@ -428,12 +428,12 @@ public class DeliveryService {
         private final String lessee;
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
         /** The claimed events with their payloads, until they are mapped. */
-        private volatile List<ClaimedEvent> unmapped = List.of();
+        private final HandOff<ClaimedEvent> unmapped = new HandOff<>();
         /**
          * What the claimed events write, until the plan has collapsed it into records: a turn's
          * writes outweigh its records several times over and need not outlive its calls.
          */
-        private volatile List<MappedEvent> mapped = List.of();
+        private final HandOff<MappedEvent> mapped = new HandOff<>();
         private volatile Set<RecordKey> held = Set.of();
         /** Thin events' objects as fetched, kept on the events; filled before the turn's pushes. */
         private final Map<ClaimedEvent.EventRef, byte[]> fetched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -454,29 +454,31 @@ public class DeliveryService {
 
         void claimed(List<ClaimedEvent> events) {
             claimed = events.stream().map(ClaimedEvent::ref).toList();
-            unmapped = events;
-        }
-
-        /** The claimed events, once: the turn keeps no reference to their payloads after this. */
-        List<ClaimedEvent> takeUnmapped() {
-            List<ClaimedEvent> events = unmapped;
-            unmapped = List.of();
-            return events;
-        }
-
-        void mapped(List<MappedEvent> events) {
-            mapped = events;
-        }
-
-        /** The mapped events, once: the turn keeps no reference to their writes after this. */
-        List<MappedEvent> takeMapped() {
-            List<MappedEvent> events = mapped;
-            mapped = List.of();
-            return events;
+            unmapped.put(events);
         }
 
         void held(Set<RecordKey> records) {
             held = Set.copyOf(records);
+        }
+    }
+
+    /**
+     * A turn's data on its way from one step to the next: the step that takes it leaves nothing
+     * behind, so that the turn does not keep it reachable through its Salesforce calls.
+     */
+    private static final class HandOff<T> {
+        private final AtomicReference<List<T>> items = new AtomicReference<>(List.of());
+
+        void put(List<T> handed) {
+            items.set(handed);
+        }
+
+        List<T> peek() {
+            return items.get();
+        }
+
+        List<T> take() {
+            return items.getAndSet(List.of());
         }
     }
 }
