@@ -80,7 +80,9 @@ explain_failures() {
       next
     }
     shown == 0 || shown > 2 { next }
-    first { print "    " substr($0, 1, 300); first = 0; next }
+    # The exception and up to four lines of its message, up to the stack trace.
+    first > 0 && /^\tat / { first = 0 }
+    first > 0 { if ($0 != "") { print "    " substr($0, 1, 300); first = (first < 5) ? first + 1 : 0 }; next }
     /^Caused by: / { cause = $0; takeDetail = 1; detail = ""; next }
     takeDetail { if ($0 !~ /^\t/) detail = $0; takeDetail = 0 }
     END { flush() }

@@ -40,7 +40,7 @@ public class DeliveryMetrics {
      */
     private static final String ONE_FOLD_AT_A_TIME = "SELECT pg_advisory_xact_lock(hashtext('paybridge.event_status_count'))";
     /**
-     * The statuses' counts, kept by triggers as appended deltas (V9__event_status_counts.sql),
+     * The statuses' counts, kept by triggers as appended deltas (B12__schema.sql),
      * folded into one row per status and read in one statement, whatever the size of the table.
      */
     private static final String COUNTS = """

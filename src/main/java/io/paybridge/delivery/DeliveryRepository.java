@@ -36,10 +36,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class DeliveryRepository {
 
-    /**
-     * See V4__delivery_at_scale.sql for why the claim is a function, V12__claim_bounded_by_bytes.sql
-     * for its limit in bytes.
-     */
+    /** See B12__schema.sql for why the claim is two functions and has a limit in bytes. */
     private static final String CLAIM = "SELECT * FROM claim_due_events($1, $2, $3, $4)";
 
     /**
@@ -58,7 +55,7 @@ public class DeliveryRepository {
             RETURNING sobject, external_id, salesforce_id, route_watermarks, newest_created, newest_rank, newest_event_id
             """;
 
-    /** See V4__delivery_at_scale.sql for why settling and giving back are functions. */
+    /** See B12__schema.sql for why settling and giving back are functions. */
     private static final String SETTLE = """
             SELECT * FROM settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
                                       $19, $20, $21, $22)

@@ -16,11 +16,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Hears PostgreSQL's {@code paybridge_due_events} notifications ({@link DueEventsSignal} after
- * events are stored, the triggers of V4__delivery_at_scale.sql when they are replayed or given
- * back) and wakes the resting workers, so
- * that a new event is picked up at once rather than after a poll interval. It holds one
- * connection of its own, reconnects by itself, and is only a shortcut: while it is away the poll
- * interval still finds every event.
+ * events are stored, the trigger of B12__schema.sql when they are replayed or given back) and
+ * wakes the resting workers, so that a new event is picked up at once rather than after a poll
+ * interval. It holds one connection of its own, reconnects by itself, and is only a shortcut:
+ * while it is away the poll interval still finds every event.
  */
 @ApplicationScoped
 public class DueEventsListener {

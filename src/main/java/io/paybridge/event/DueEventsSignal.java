@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DueEventsSignal {
 
-    /** The channel delivery listens on; the triggers of V4__delivery_at_scale.sql notify it too. */
+    /** The channel delivery listens on; the trigger of B12__schema.sql notifies it too. */
     public static final String CHANNEL = "paybridge_due_events";
 
     private static final Logger LOG = Logger.getLogger(DueEventsSignal.class);

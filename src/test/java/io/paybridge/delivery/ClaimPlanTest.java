@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * statistics taken while nothing was due (after a drain), then a replay makes every row due. The
  * planner then believed the partial indexes of due and waiting events empty and walked one of them
  * whole for every object reached, comparing each row against every event taken: turns that never
- * ended (V8__claim_whole_objects.sql). The test sets up exactly that state inside one transaction,
+ * ended (lock_due_events in B12__schema.sql). The test sets up exactly that state inside one transaction,
  * in a schema of its own that the claim finds first on the search path (a fresh copy of the table
  * with its indexes, as on a new database: the shared test table's indexes carry other tests'
  * history), counts the index entries the claim reads, then rolls everything back.

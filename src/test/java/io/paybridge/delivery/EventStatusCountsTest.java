@@ -17,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code paybridge_events{status}} is kept by triggers, not counted (V9__event_status_counts.sql):
+ * {@code paybridge_events{status}} is kept by triggers, not counted (B12__schema.sql):
  * whatever stores, changes or deletes events must move the counts by exactly what it did. One
  * repeatable-read transaction, rolled back: it sees its own changes and no other test's.
  */

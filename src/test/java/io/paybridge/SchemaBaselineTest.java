@@ -1,0 +1,120 @@
+package io.paybridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema's history as Flyway keeps it, for a new database and for one made before the baseline
+ * script B12__schema.sql replaced V1 to V12 (src/main/resources/db/migration/beforeValidate.sql).
+ * Each test migrates a PostgreSQL schema of its own with the application's migrations, as Quarkus
+ * does at start, and drops it afterwards.
+ */
+@QuarkusTest
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class SchemaBaselineTest {
+
+    /** The twelve scripts a database made before the baseline ran, as its history names them. */
+    private static final List<String> OLD_SCRIPTS = List.of("stripe event", "salesforce record", "claim by object",
+            "delivery at scale", "payload lz4", "thin events", "reconcile", "claim whole objects", "event status counts",
+            "links without foreign key", "announce stored events after commit", "claim bounded by bytes");
+
+    private final String schema = "baseline_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+
+    @AfterEach
+    void dropSchema() {
+        TestDatabase.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    @Test
+    void aNewDatabaseStartsFromTheBaseline() {
+        flyway().migrate();
+
+        assertThat(history()).containsExactly("12 SQL_BASELINE schema");
+        assertThat(flyway().info().current().getVersion().getVersion()).isEqualTo("12");
+        flyway().validate();
+    }
+
+    @Test
+    void aDatabaseThatRanTheTwelveScriptsIsRecordedAsBaselinedAndValidatesStrictly() {
+        flyway().migrate();
+        replaceHistoryWithTheOldScripts(12);
+
+        flyway().migrate();
+
+        assertThat(history()).containsExactly("12 BASELINE << Flyway Baseline >>");
+        MigrationInfo current = flyway().info().current();
+        assertThat(current.getVersion().getVersion()).isEqualTo("12");
+        assertThat(Arrays.stream(flyway().info().pending())).as("nothing to apply").isEmpty();
+        flyway().validate();
+        assertThat(TestDatabase.scalarCount("SELECT count(*) FROM " + schema + ".reconcile_lease"))
+                .as("the schema itself untouched").isEqualTo(1);
+    }
+
+    @Test
+    void aDatabaseThatStoppedShortOfTheTwelfthScriptIsRefusedWithWhatToDo() {
+        flyway().migrate();
+        replaceHistoryWithTheOldScripts(10);
+
+        assertThatThrownBy(() -> flyway().migrate())
+                .isInstanceOf(FlywayException.class)
+                .hasMessageContaining("This database is at schema version 10, and this version of Paybridge starts from version 12");
+        assertThat(history()).as("history left as it was").hasSize(10);
+    }
+
+    private Flyway flyway() {
+        Map<String, String> settings = TestDatabase.connectionSettings();
+        return Flyway.configure()
+                .dataSource(settings.get("quarkus.datasource.jdbc.url"), settings.get("quarkus.datasource.username"),
+                        settings.get("quarkus.datasource.password"))
+                .schemas(schema)
+                .load();
+    }
+
+    private void replaceHistoryWithTheOldScripts(int reached) {
+        TestDatabase.execute("DELETE FROM " + schema + ".flyway_schema_history");
+        for (int version = 1; version <= reached; version++) {
+            String description = OLD_SCRIPTS.get(version - 1);
+            TestDatabase.execute("""
+                    INSERT INTO %s.flyway_schema_history (installed_rank, version, description, type, script, checksum,
+                                                          installed_by, execution_time, success)
+                    VALUES (%d, '%d', '%s', 'SQL', 'V%d__%s.sql', %d, 'paybridge', 10, true)"""
+                    .formatted(schema, version, version, description, version, description.replace(' ', '_'),
+                            description.hashCode()));
+        }
+    }
+
+    private List<String> history() {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT version || ' ' || type || ' ' || description FROM "
+                        + schema + ".flyway_schema_history WHERE type <> 'SCHEMA' ORDER BY installed_rank")) {
+            while (row.next()) {
+                rows.add(row.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+}
