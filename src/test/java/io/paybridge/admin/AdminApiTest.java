@@ -21,7 +21,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.paybridge.testing.StripeEvents;
@@ -30,7 +30,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,13 +47,10 @@ class AdminApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
     final String tag = StripeEvents.uniqueTag();
 
-    @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
-    }
 
     @Test
     void refusesCallsWithoutTheToken() {

@@ -12,7 +12,7 @@ import java.io.StringWriter;
 import io.paybridge.delivery.DeliveryProfile;
 import io.paybridge.command.PaybridgeCommandLine;
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.paybridge.testing.StripeEvents;
@@ -20,7 +20,6 @@ import io.quarkus.arc.Arc;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,12 +33,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TestPorts.class)
 class ReprocessDeliveryTest {
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
 
-    @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
-    }
 
     @Test
     void reprocessedDeadEventsEndDelivered() throws Exception {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.UUID;
 
 import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.FakeSalesforce.CallFault;
-import io.paybridge.testing.FakeSalesforceResource;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestDatabase.Delivery;
@@ -40,11 +40,11 @@ class DeliveryFaultsTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
 
     @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
+    void circuitClosed() {
         // A breaker opened by the test before would delay this one: wait until it lets calls through.
         await().atMost(DEADLINE).until(() -> metrics().contains("paybridge_salesforce_circuit_open 0.0"));
     }

@@ -17,14 +17,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,12 +42,9 @@ class DeliveryLivenessTest {
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Pattern TURN_AGE = Pattern.compile("paybridge_delivery_last_turn_age_seconds ([0-9.E]+)");
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
 
-    @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
-    }
 
     @Test
     void aTurnThatNeverEndsIsAbandonedAndLivenessTellsKubernetes() throws Exception {

@@ -21,7 +21,7 @@ import io.paybridge.mapping.EventMapper;
 import io.paybridge.salesforce.SalesforceClient;
 import io.paybridge.salesforce.SalesforceConfig;
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.paybridge.testing.StripeEvents;
@@ -29,7 +29,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,14 +59,11 @@ class DeliveryReplicasTest {
     @Inject
     SalesforceConfig salesforceConfig;
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
     /** Ends every payout id of this test: other tests' events and records may share the database and the fake. */
     final String tag = StripeEvents.uniqueTag();
 
-    @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
-    }
 
     @Test
     void twoPipelinesShareTheWorkAndNeverPushOneRecordTwiceAtOnce() throws Exception {

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
@@ -38,7 +38,6 @@ import io.paybridge.testing.Webhooks;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,14 +58,11 @@ class DeliveryTest {
     static final String PAYOUT_PAID = "po_1TQkAaR2hXk9LmQaPo1aBcDe";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
     /** Ends every Stripe id, and so every Salesforce external id, of this test. */
     final String tag = StripeEvents.uniqueTag();
 
-    @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
-    }
 
     @Test
     void theCurrentApiStoryLandsFieldByField() {

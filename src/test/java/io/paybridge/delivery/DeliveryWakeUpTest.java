@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -20,7 +20,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,12 +35,9 @@ class DeliveryWakeUpTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
 
+    @InjectFakeSalesforce
     FakeSalesforce salesforce;
 
-    @BeforeEach
-    void cleanSlate() {
-        salesforce = FakeSalesforceResource.cleanSlate();
-    }
 
     @Test
     void aStoredEventIsDeliveredWithoutWaitingForThePoll() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
@@ -46,9 +47,11 @@ class JwtBearerTest {
         }
     }
 
+    @InjectFakeSalesforce
+    FakeSalesforce salesforce;
+
     @Test
     void deliversWithATokenFromASignedAssertion() {
-        FakeSalesforce salesforce = FakeSalesforceResource.cleanSlate();
 
         // Other tests' events and records may share the database and the fake: this payout is its own.
         String id = "po_jwt_" + StripeEvents.uniqueTag();

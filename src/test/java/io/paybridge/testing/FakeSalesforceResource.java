@@ -26,7 +26,7 @@ public final class FakeSalesforceResource implements QuarkusTestResourceLifecycl
      * of the test before may still be on its way; it lands before it is forgotten, or it would show
      * up in this test's calls.
      */
-    public static FakeSalesforce cleanSlate() {
+    private static FakeSalesforce cleanSlate() {
         await().atMost(Duration.ofSeconds(30)).until(() -> fake.callsInFlight() == 0);
         fake.reset();
         return fake;
@@ -39,6 +39,13 @@ public final class FakeSalesforceResource implements QuarkusTestResourceLifecycl
                 "paybridge.salesforce.login-url", fake.url(),
                 "paybridge.salesforce.client-id", FakeSalesforce.CLIENT_ID,
                 "paybridge.salesforce.client-secret", FakeSalesforce.CLIENT_SECRET);
+    }
+
+    /** Each test instance's {@link InjectFakeSalesforce} field: the fake, on a clean slate. */
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(cleanSlate(),
+                new TestInjector.AnnotatedAndMatchesType(InjectFakeSalesforce.class, FakeSalesforce.class));
     }
 
     @Override
