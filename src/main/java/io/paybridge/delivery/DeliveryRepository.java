@@ -74,8 +74,8 @@ public class DeliveryRepository {
 
     /**
      * Claims and leases answer with thousands of rows: they are read into the turn's types on a
-     * worker thread, never on the event loop that also answers Stripe's webhooks (reading a lease's
-     * watermarks there blocked it for seconds in a replay of 500,000 events).
+     * worker thread, never on the event loop that also answers Stripe's webhooks (the blocked-thread
+     * checker caught the event loop reading a lease's watermarks in replays of 500,000 events).
      *
      * @param limit    most events, before the claim adds the other due events of the objects reached
      * @param maxBytes most payload bytes; the first event is taken whatever its size
