@@ -80,7 +80,7 @@ class DeliveryReplicasTest {
                 "second-replica");
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        Future<Integer> secondClaims = executor.submit(() -> drain(second, running));
+        Future<Integer> secondClaims = executor.submit(() -> drain(second, running, tag));
         try {
             events.forEach(event -> postSigned(event).statusCode(200));
             awaitAllDone("default", tag, events.size());
@@ -121,17 +121,26 @@ class DeliveryReplicasTest {
         assertThat(salesforce.record(PAYOUT, id)).containsEntry("Status__c", "paid");
     }
 
-    private static int drain(DeliveryService pipeline, AtomicBoolean running) throws InterruptedException {
+    private static int drain(DeliveryService pipeline, AtomicBoolean running, String tag) {
         int claimed = 0;
         while (running.get()) {
             int turn = pipeline.deliverOnce().await().atMost(Duration.ofSeconds(30));
             claimed += turn;
             if (turn == 0) {
-                // Nothing due: rest like the live loop does between polls.
-                Thread.sleep(20);
+                // Nothing due: wait, as the live loop does, until this test's events are due again.
+                await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> !running.get() || dueEvents(tag) > 0);
             }
         }
         return claimed;
+    }
+
+    /** This test's events that a claim could take now. */
+    private static long dueEvents(String tag) {
+        return TestDatabase.scalarCount("""
+                SELECT count(*) FROM stripe_event
+                 WHERE event_id LIKE '%%%s%%' AND status IN ('pending', 'retrying') AND next_attempt_at <= now()
+                   AND (lease_expires_at IS NULL OR lease_expires_at < now())""".formatted(tag));
     }
 
     /** Step 0, 1, 2 of a payout's life: pending, in transit, paid, a minute apart. */
