@@ -65,10 +65,10 @@ public interface DeliveryConfig {
 
     /**
      * Most payload bytes claimed at once: a claim stops adding events, oldest first, once their
-     * payloads reach this (it always takes at least one). Each worker holds up to about twice
-     * this in memory between its claim and its mapping, so workers times twice this must fit the
-     * heap with room to spare. Stripe's events weigh from 1 KB to several hundred (invoices with
-     * their lines), which a limit in events alone cannot bound.
+     * payloads reach this (it always takes at least one). A turn reads its payloads a page of
+     * about 1 MB at a time as it maps them, but what it maps them to (the fields of the records it
+     * pushes) grows with them and stays until it settles. Stripe's events weigh from 1 KB to
+     * several hundred (invoices with their lines), which a limit in events alone cannot bound.
      */
     @WithDefault("16M")
     MemorySize claimBytes();

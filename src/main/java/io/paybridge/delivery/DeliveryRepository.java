@@ -36,8 +36,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class DeliveryRepository {
 
-    /** See B12__schema.sql for why the claim is two functions and has a limit in bytes. */
-    private static final String CLAIM = "SELECT * FROM claim_due_events($1, $2, $3, $4)";
+    /**
+     * See B12__schema.sql for why the claim is two functions and has a limit in bytes. The payloads
+     * stay behind (octet_length reads a stored value's length without reading the value): a turn
+     * reads them a page at a time as it maps them, see {@link PayloadPages}.
+     */
+    private static final String CLAIM = """
+            SELECT account, event_id, type, created, received_at, object_type, object_status, status, attempts,
+                   octet_length(payload) AS payload_bytes, thin, related_url, connect_account
+              FROM claim_due_events($1, $2, $3, $4)
+            """;
+
+    /** One page of a claim's payloads, each row found by its primary key. */
+    private static final String PAYLOADS = """
+            SELECT e.account, e.event_id, e.payload
+              FROM unnest($1::text[], $2::text[]) AS k(account, event_id)
+              JOIN stripe_event e ON e.account = k.account AND e.event_id = k.event_id
+            """;
 
     /**
      * Takes the records for this lessee unless another holds them. Keys arrive sorted, so two
@@ -52,12 +67,17 @@ public class DeliveryRepository {
              WHERE salesforce_record.lease_owner IS NULL
                 OR salesforce_record.lease_expires_at < now()
                 OR salesforce_record.lease_owner = EXCLUDED.lease_owner
-            RETURNING sobject, external_id, salesforce_id, route_watermarks, newest_created, newest_rank, newest_event_id
+            RETURNING sobject, external_id, salesforce_id, route_watermarks::text AS route_watermarks, newest_created,
+                      newest_rank, newest_event_id
             """;
 
-    /** See B12__schema.sql for why settling and giving back are functions. */
+    /**
+     * See B12__schema.sql for why settling and giving back are functions. Watermarks go as JSON text
+     * written on the turn's worker thread: the client would otherwise encode thousands of JSON
+     * objects on the event loop that also answers Stripe's webhooks.
+     */
     private static final String SETTLE = """
-            SELECT * FROM settle_turn($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+            SELECT * FROM settle_turn($1, $2, $3, $4, $5, $6::text[]::jsonb[], $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
                                       $19, $20, $21, $22)
             """;
 
@@ -85,6 +105,22 @@ public class DeliveryRepository {
                 .execute(Tuple.of(limit, maxBytes, lessee, seconds(lease)))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(DeliveryRepository::claimedEvents);
+    }
+
+    /**
+     * One page of claimed events' payloads, as stored.
+     *
+     * @return the payload of each event found; an event purged since its claim is absent
+     */
+    public Uni<Map<EventRef, byte[]>> payloads(List<EventRef> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery(PAYLOADS)
+                .execute(Tuple.of(events.stream().map(EventRef::account).toArray(String[]::new),
+                        events.stream().map(EventRef::eventId).toArray(String[]::new)))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(DeliveryRepository::payloadsByEvent);
     }
 
     /** @return the state of the records now held by {@code lessee}; absent keys are held elsewhere */
@@ -142,7 +178,7 @@ public class DeliveryRepository {
         return List.of(sobjects(records), externalIds(records),
                 column(writes, Boolean[]::new, Objects::nonNull),
                 column(writes, String[]::new, ifWritten(WrittenRecord::salesforceId)),
-                column(writes, JsonObject[]::new, ifWritten(write -> toJson(write.record().watermarks()))),
+                column(writes, String[]::new, ifWritten(write -> toJson(write.record().watermarks()))),
                 column(writes, Long[]::new, ifWritten(write -> write.record().newest().created())),
                 column(writes, Integer[]::new, ifWritten(write -> write.record().newest().rank())),
                 column(writes, String[]::new, ifWritten(write -> write.record().newest().eventId())));
@@ -196,11 +232,18 @@ public class DeliveryRepository {
             events.add(new ClaimedEvent(row.getString("account"), row.getString("event_id"), row.getString("type"),
                     row.getOffsetDateTime("created").toInstant(), row.getOffsetDateTime("received_at").toInstant(),
                     row.getString("object_type"), row.getString("object_status"), EventStatus.of(row.getString("status")),
-                    row.getInteger("attempts"),
-                    row.getBuffer("payload").getBytes(),
+                    row.getInteger("attempts"), row.getInteger("payload_bytes"),
                     row.getBoolean("thin"), row.getString("related_url"), row.getString("connect_account")));
         }
         return events;
+    }
+
+    private static Map<EventRef, byte[]> payloadsByEvent(RowSet<Row> rows) {
+        Map<EventRef, byte[]> payloads = new HashMap<>();
+        for (Row row : rows) {
+            payloads.put(new EventRef(row.getString("account"), row.getString("event_id")), row.getBuffer("payload").getBytes());
+        }
+        return payloads;
     }
 
     private static Map<RecordKey, RecordState> recordStates(RowSet<Row> rows) {
@@ -209,24 +252,24 @@ public class DeliveryRepository {
             RecordKey key = new RecordKey(row.getString("sobject"), row.getString("external_id"));
             OrderingKey newest = row.getString("newest_event_id") == null ? null
                     : new OrderingKey(row.getLong("newest_created"), row.getInteger("newest_rank"), row.getString("newest_event_id"));
-            states.put(key, new RecordState(row.getString("salesforce_id"), fromJson(row.getJsonObject("route_watermarks")), newest));
+            states.put(key, new RecordState(row.getString("salesforce_id"), fromJson(row.getString("route_watermarks")), newest));
         }
         return states;
     }
 
-    private static JsonObject toJson(Map<String, OrderingKey> watermarks) {
+    private static String toJson(Map<String, OrderingKey> watermarks) {
         JsonObject json = new JsonObject();
         watermarks.forEach((route, key) -> json.put(route, new JsonObject()
                 .put("created", key.created())
                 .put("rank", key.rank())
                 .put("eventId", key.eventId())));
-        return json;
+        return json.encode();
     }
 
-    private static Map<String, OrderingKey> fromJson(JsonObject json) {
+    private static Map<String, OrderingKey> fromJson(String text) {
         Map<String, OrderingKey> watermarks = new HashMap<>();
-        if (json != null) {
-            json.forEach(entry -> {
+        if (text != null) {
+            new JsonObject(text).forEach(entry -> {
                 JsonObject key = (JsonObject) entry.getValue();
                 watermarks.put(entry.getKey(), new OrderingKey(key.getLong("created"), key.getInteger("rank"), key.getString("eventId")));
             });

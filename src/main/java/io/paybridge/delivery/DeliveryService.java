@@ -51,6 +51,8 @@ public class DeliveryService {
      * enough not to spin against that push, short enough to follow it closely.
      */
     static final Duration RECORD_BUSY_DELAY = Duration.ofMillis(200);
+    /** Pages of payloads a turn reads at once: one read while the other is mapped. */
+    private static final int PAGES_AT_ONCE = 2;
 
     private final DeliveryRepository repository;
     private final EventMapper mapper;
@@ -140,8 +142,7 @@ public class DeliveryService {
             return Uni.createFrom().item(0);
         }
         return fetchThinEvents(turn)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(fetches -> map(turn, fetches))
+                .chain(fetches -> mapInPages(turn, fetches))
                 .invoke(turn.mapped::put)
                 .chain(mapped -> leaseRecords(turn, mapped))
                 .chain(held -> push(turn, held))
@@ -169,42 +170,67 @@ public class DeliveryService {
     }
 
     /**
-     * On a worker thread: mapping thousands of events takes CPU in proportion, never on the event
-     * loop that also answers Stripe's webhooks. What comes out holds no payload: the turn's
-     * payloads are let go here, not when it settles after its Salesforce calls.
+     * The claimed events' payloads are read and mapped a page at a time, the next page read while
+     * one is mapped: a turn holds two pages of payloads at most (see {@link PayloadPages} for why
+     * not all at once). The plan orders the events, so pages may finish in any order.
      */
-    private List<MappedEvent> map(Turn turn, ThinEventFetcher.Fetches fetches) {
-        List<ClaimedEvent> events = turn.unmapped.take();
-        List<MappedEvent> mapped = new ArrayList<>(events.size());
-        for (ClaimedEvent event : events) {
-            if (event.thin()) {
-                mapThin(turn, event, fetches.of(event), mapped);
-                continue;
-            }
-            if (!mapper.routes(event.type())) {
-                // Its payload would be parsed for nothing: no route takes the type the row names.
-                mapped.add(new MappedEvent(event.withoutPayload(), List.of(), null));
-                continue;
-            }
-            try {
-                List<RecordWrite> writes = mapper.map(event.account(), event.payload());
-                mapped.add(new MappedEvent(event.withoutPayload(), writes, null));
-            } catch (RuntimeException unreadable) {
-                mapped.add(new MappedEvent(event.withoutPayload(), List.of(), unreadable.getMessage()));
+    private Uni<List<MappedEvent>> mapInPages(Turn turn, ThinEventFetcher.Fetches fetches) {
+        List<List<ClaimedEvent>> pages = PayloadPages.of(turn.unmapped.take(), this::needsPayload);
+        return Multi.createFrom().iterable(pages)
+                .onItem().transformToUni(page -> mapPage(turn, page, fetches)).merge(PAGES_AT_ONCE)
+                .collect().in(ArrayList<MappedEvent>::new, List::addAll);
+    }
+
+    /** An event no route takes is settled from its row alone: its payload would be read for nothing. */
+    private boolean needsPayload(ClaimedEvent event) {
+        return mapper.routes(event.thin() ? ThinEventFetcher.snapshotType(event.type()) : event.type());
+    }
+
+    private Uni<List<MappedEvent>> mapPage(Turn turn, List<ClaimedEvent> page, ThinEventFetcher.Fetches fetches) {
+        List<ClaimedEvent.EventRef> toRead = page.stream()
+                .filter(this::needsPayload)
+                .map(ClaimedEvent::ref)
+                .toList();
+        return repository.payloads(toRead)
+                .map(payloads -> map(turn, page, payloads, fetches));
+    }
+
+    /**
+     * On a worker thread: mapping thousands of events takes CPU in proportion, never on the event
+     * loop that also answers Stripe's webhooks. What comes out holds no payload: a page's payloads
+     * are let go here, not when the turn settles after its Salesforce calls.
+     */
+    private List<MappedEvent> map(Turn turn, List<ClaimedEvent> page, Map<ClaimedEvent.EventRef, byte[]> payloads,
+            ThinEventFetcher.Fetches fetches) {
+        List<MappedEvent> mapped = new ArrayList<>(page.size());
+        for (ClaimedEvent event : page) {
+            byte[] payload = payloads.get(event.ref());
+            if (payload == null) {
+                // No route takes the type the row names (or the event was purged since its claim).
+                mapped.add(new MappedEvent(event, List.of(), null));
+            } else if (event.thin()) {
+                mapThin(turn, event, payload, fetches.of(event), mapped);
+            } else {
+                mapSnapshot(event, payload, mapped);
             }
         }
         return mapped;
+    }
+
+    private void mapSnapshot(ClaimedEvent event, byte[] payload, List<MappedEvent> mapped) {
+        try {
+            List<RecordWrite> writes = mapper.map(event.account(), payload);
+            mapped.add(new MappedEvent(event, writes, null));
+        } catch (RuntimeException unreadable) {
+            mapped.add(new MappedEvent(event, List.of(), unreadable.getMessage()));
+        }
     }
 
     /**
      * A fetched thin event maps as the snapshot event of its type would, ranked by the fetched
      * object's status; one that could not be fetched is settled as it is, with no Salesforce call.
      */
-    private void mapThin(Turn turn, ClaimedEvent event, StripeFetch fetch, List<MappedEvent> mapped) {
-        if (!mapper.routes(ThinEventFetcher.snapshotType(event.type()))) {
-            mapped.add(new MappedEvent(event.withoutPayload(), List.of(), null));
-            return;
-        }
+    private void mapThin(Turn turn, ClaimedEvent event, byte[] payload, StripeFetch fetch, List<MappedEvent> mapped) {
         switch (fetch.kind()) {
             case RETRY -> turn.unfetched(afterPush(event, RecordOutcome.retry(fetch.error())));
             case FAILED -> turn.unfetched(afterPush(event, RecordOutcome.dead(fetch.error())));
@@ -213,10 +239,10 @@ public class DeliveryService {
                 try {
                     JsonNode object = ThinEventFetcher.readObject(fetch.body());
                     ClaimedEvent placed = event.withObjectStatus(object.path("status").asText(null));
-                    List<RecordWrite> writes = mapper.map(event.account(), ThinEventFetcher.asSnapshot(event, object));
-                    mapped.add(new MappedEvent(placed.withoutPayload(), writes, null));
+                    List<RecordWrite> writes = mapper.map(event.account(), ThinEventFetcher.asSnapshot(event, payload, object));
+                    mapped.add(new MappedEvent(placed, writes, null));
                 } catch (IOException | RuntimeException unreadable) {
-                    mapped.add(new MappedEvent(event.withoutPayload(), List.of(), unreadable.getMessage()));
+                    mapped.add(new MappedEvent(event, List.of(), unreadable.getMessage()));
                 }
             }
         }
@@ -427,7 +453,7 @@ public class DeliveryService {
     private static final class Turn {
         private final String lessee;
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
-        /** The claimed events with their payloads, until they are mapped. */
+        /** The claimed events, until they are mapped. */
         private final HandOff<ClaimedEvent> unmapped = new HandOff<>();
         /**
          * What the claimed events write, until the plan has collapsed it into records: a turn's

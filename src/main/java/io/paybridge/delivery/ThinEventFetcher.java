@@ -98,11 +98,11 @@ public class ThinEventFetcher {
      *
      * @throws IOException when the thin event or the object is not JSON
      */
-    static JsonNode asSnapshot(ClaimedEvent event, JsonNode object) throws IOException {
-        return asSnapshot(event.eventId(), event.type(), event.created(), event.context(), event.payload(), object);
+    static JsonNode asSnapshot(ClaimedEvent event, byte[] payload, JsonNode object) throws IOException {
+        return asSnapshot(event.eventId(), event.type(), event.created(), event.context(), payload, object);
     }
 
-    /** See {@link #asSnapshot(ClaimedEvent, JsonNode)}; for operators' views of a stored thin event. */
+    /** See {@link #asSnapshot(ClaimedEvent, byte[], JsonNode)}; for operators' views of a stored thin event. */
     public static JsonNode asSnapshot(String eventId, String type, java.time.Instant created, String context,
             byte[] payload, JsonNode object) throws IOException {
         JsonNode thin = StripeJson.MAPPER.readTree(payload);

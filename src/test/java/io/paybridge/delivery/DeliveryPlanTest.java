@@ -217,7 +217,7 @@ class DeliveryPlanTest {
 
     private static ClaimedEvent event(String id, long created, String objectType, String status) {
         return new ClaimedEvent("default", id, objectType + ".updated", Instant.ofEpochSecond(created), Instant.now(),
-                objectType, status, EventStatus.PENDING, 0, new byte[0]);
+                objectType, status, EventStatus.PENDING, 0, 0);
     }
 
     private static Map<String, Object> fields(String name, Object value) {

@@ -91,7 +91,7 @@ class DeliveryRepositoryTest {
         List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
         assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(takenOver.get(0).status()).isEqualTo(EventStatus.PENDING);
-        assertThat(takenOver.get(0).payload()).isNotEmpty();
+        assertThat(takenOver.get(0).payloadBytes()).isPositive();
     }
 
     @Test
@@ -178,6 +178,23 @@ class DeliveryRepositoryTest {
 
         List<ClaimedEvent> tooSmallForAny = repository.claim("turn-b", 10, 1, LEASE).await().atMost(WAIT);
         assertThat(eventIds(tooSmallForAny)).containsExactly(ids.get(2));
+    }
+
+    @Test
+    void aClaimLeavesThePayloadsBehindAndAPageReadsThemByteForByte() {
+        byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("payout.paid"));
+        postSigned(body).statusCode(200);
+        String id = StripeFixtures.eventId(body);
+        ownEvents.add(id);
+        makeOldestDue(List.of(id), 0);
+
+        ClaimedEvent claimed = own(repository.claim("turn-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT), List.of(id)).get(0);
+        assertThat(claimed.payloadBytes()).isEqualTo(body.length);
+
+        EventRef gone = new EventRef(claimed.account(), "evt_never_stored_" + run);
+        Map<EventRef, byte[]> page = repository.payloads(List.of(claimed.ref(), gone)).await().atMost(WAIT);
+        assertThat(page).containsOnlyKeys(claimed.ref());
+        assertThat(page.get(claimed.ref())).isEqualTo(body);
     }
 
     @Test
