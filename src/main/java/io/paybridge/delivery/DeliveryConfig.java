@@ -55,8 +55,8 @@ public interface DeliveryConfig {
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
      * the objects it reached (at most twice as many), so that a turn holds whole objects. Larger
      * turns fill more of Salesforce's 200-record calls (a turn's records are grouped by SObject, and
-     * each group's last call is a partial one) but hold more in memory until they settle: 5,000 ran
-     * a 256 MB heap out of memory with two workers on a 200,000-event replay.
+     * each group's last call is a partial one) but hold more in memory until they settle: 4,000 ran
+     * a 256 MB heap out of memory with two workers on a replay of 500,000 events of distinct objects.
      */
     @WithDefault("2000")
     @Min(1)
