@@ -117,8 +117,8 @@ public class DeliveryRepository {
             return Uni.createFrom().item(Map.of());
         }
         return pool.preparedQuery(PAYLOADS)
-                .execute(Tuple.of(events.stream().map(EventRef::account).toArray(String[]::new),
-                        events.stream().map(EventRef::eventId).toArray(String[]::new)))
+                .execute(Tuple.of(column(events, String[]::new, EventRef::account),
+                        column(events, String[]::new, EventRef::eventId)))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(DeliveryRepository::payloadsByEvent);
     }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * A turn's claimed events cut into pages whose payloads are read and mapped one page after the
- * other, so that a turn never holds more than a page of payloads.
+ * A turn's claimed events cut into pages whose payloads are read and mapped a page or two at a
+ * time, so that a turn never holds more than two pages of payloads.
  *
  * <p>Why pages rather than the payloads in the claim's own answer: the reactive PostgreSQL client
  * gathers an answer that spans many network reads in one composite buffer and, every sixteen
