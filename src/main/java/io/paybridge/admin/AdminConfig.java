@@ -2,10 +2,9 @@ package io.paybridge.admin;
 
 import java.util.Optional;
 
+import io.paybridge.app.ConfigBounds;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * The admin API on the management interface: {@code paybridge.admin.*}.
@@ -21,13 +20,15 @@ public interface AdminConfig {
 
     /** Events per page of {@code GET /admin/events} when the caller gives no {@code limit}. */
     @WithDefault("100")
-    @Min(1)
-    @Max(1000)
     int defaultPageSize();
 
     /** The largest {@code limit} a caller may ask for. */
     @WithDefault("1000")
-    @Min(1)
-    @Max(10000)
     int maxPageSize();
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(AdminConfig admin, ConfigBounds bounds) {
+        bounds.between("default-page-size", admin.defaultPageSize(), 1, 1000);
+        bounds.between("max-page-size", admin.maxPageSize(), 1, 10000);
+    }
 }

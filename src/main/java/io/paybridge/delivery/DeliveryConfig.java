@@ -3,11 +3,10 @@ package io.paybridge.delivery;
 import java.time.Duration;
 import java.util.Optional;
 
+import io.paybridge.app.ConfigBounds;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * How stored events are claimed, retried and given up on.
@@ -25,7 +24,6 @@ public interface DeliveryConfig {
 
     /** Attempts before an event becomes {@code dead}. */
     @WithDefault("20")
-    @Min(1)
     int maxAttempts();
 
     /**
@@ -37,8 +35,6 @@ public interface DeliveryConfig {
 
     /** Salesforce calls in flight at once per replica. */
     @WithDefault("4")
-    @Min(1)
-    @Max(64)
     int concurrency();
 
     /**
@@ -47,8 +43,6 @@ public interface DeliveryConfig {
      * hands that record's events back for a moment instead of waiting.
      */
     @WithDefault("2")
-    @Min(1)
-    @Max(16)
     int workers();
 
     /**
@@ -59,8 +53,6 @@ public interface DeliveryConfig {
      * a 256 MB heap out of memory with two workers on a replay of 500,000 events of distinct objects.
      */
     @WithDefault("2000")
-    @Min(1)
-    @Max(10000)
     int claimSize();
 
     /**
@@ -87,4 +79,12 @@ public interface DeliveryConfig {
      * Default: twice {@code lease}.
      */
     Optional<Duration> turnTimeout();
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(DeliveryConfig delivery, ConfigBounds bounds) {
+        bounds.atLeast("max-attempts", delivery.maxAttempts(), 1);
+        bounds.between("concurrency", delivery.concurrency(), 1, 64);
+        bounds.between("workers", delivery.workers(), 1, 16);
+        bounds.between("claim-size", delivery.claimSize(), 1, 10000);
+    }
 }

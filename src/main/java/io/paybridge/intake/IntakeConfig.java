@@ -2,11 +2,10 @@ package io.paybridge.intake;
 
 import java.time.Duration;
 
+import io.paybridge.app.ConfigBounds;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * How the webhook endpoint accepts and stores Stripe events.
@@ -47,8 +46,6 @@ public interface IntakeConfig {
      * the next one and share it.
      */
     @WithDefault("256")
-    @Min(1)
-    @Max(5000)
     int maxBatchSize();
 
     /**
@@ -56,8 +53,6 @@ public interface IntakeConfig {
      * more makes batches smaller and commits more frequent for no gain (see the benchmark).
      */
     @WithDefault("2")
-    @Min(1)
-    @Max(64)
     int maxConcurrentBatches();
 
     /**
@@ -65,6 +60,12 @@ public interface IntakeConfig {
      * letting memory grow while the database is slow or away.
      */
     @WithDefault("10000")
-    @Min(1)
     int maxQueuedEvents();
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(IntakeConfig intake, ConfigBounds bounds) {
+        bounds.between("max-batch-size", intake.maxBatchSize(), 1, 5000);
+        bounds.between("max-concurrent-batches", intake.maxConcurrentBatches(), 1, 64);
+        bounds.atLeast("max-queued-events", intake.maxQueuedEvents(), 1);
+    }
 }

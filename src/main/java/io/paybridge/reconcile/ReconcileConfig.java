@@ -2,12 +2,9 @@ package io.paybridge.reconcile;
 
 import java.time.Duration;
 
+import io.paybridge.app.ConfigBounds;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import org.hibernate.validator.constraints.time.DurationMax;
-import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * The reconciliation sweep: {@code paybridge.reconcile.*}. Once every {@link #every()} for the whole
@@ -22,7 +19,6 @@ public interface ReconcileConfig {
      * {@code 0} turns the scheduled sweep off ({@code POST /admin/reconcile} still runs one).
      */
     @WithDefault("1h")
-    @DurationMin(seconds = 0)
     Duration every();
 
     /**
@@ -31,8 +27,6 @@ public interface ReconcileConfig {
      * found however late.
      */
     @WithDefault("72h")
-    @DurationMin(seconds = 1)
-    @DurationMax(days = 30)
     Duration window();
 
     /**
@@ -44,7 +38,6 @@ public interface ReconcileConfig {
      * triggers one.
      */
     @WithDefault("24h")
-    @DurationMin(seconds = 0)
     Duration fullEvery();
 
     /**
@@ -52,16 +45,22 @@ public interface ReconcileConfig {
      * after every page, so it only runs out when the sweeping replica died or hangs.
      */
     @WithDefault("10m")
-    @DurationMin(seconds = 1)
     Duration lease();
 
     /** Retries of a page Stripe answered 429 (rate limited), within one sweep. After them the account's run ends {@code rate_limited} and the next sweep goes on. */
     @WithDefault("3")
-    @Min(0)
-    @Max(10)
     int rateLimitRetries();
 
     /** Pause before the first such retry; it doubles for each further one. */
     @WithDefault("2s")
     Duration rateLimitBackoff();
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(ReconcileConfig reconcile, ConfigBounds bounds) {
+        bounds.atLeast("every", reconcile.every(), Duration.ZERO);
+        bounds.between("window", reconcile.window(), Duration.ofSeconds(1), Duration.ofDays(30));
+        bounds.atLeast("full-every", reconcile.fullEvery(), Duration.ZERO);
+        bounds.atLeast("lease", reconcile.lease(), Duration.ofSeconds(1));
+        bounds.between("rate-limit-retries", reconcile.rateLimitRetries(), 0, 10);
+    }
 }

@@ -2,10 +2,9 @@ package io.paybridge.retention;
 
 import java.time.Duration;
 
+import io.paybridge.app.ConfigBounds;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * How long finished events are kept: {@code paybridge.retention.*}. Only {@code delivered} and
@@ -29,12 +28,15 @@ public interface RetentionConfig {
 
     /** Events deleted per statement, so that no purge holds many locks or a long transaction. */
     @WithDefault("1000")
-    @Min(1)
-    @Max(100000)
     int batchSize();
 
     /** Statements per purge at most; the rest waits for the next run. */
     @WithDefault("100")
-    @Min(1)
     int maxBatches();
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(RetentionConfig retention, ConfigBounds bounds) {
+        bounds.between("batch-size", retention.batchSize(), 1, 100000);
+        bounds.atLeast("max-batches", retention.maxBatches(), 1);
+    }
 }

@@ -4,14 +4,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
+import io.paybridge.app.ConfigBounds;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 
 /**
  * How Paybridge reaches Salesforce: {@code paybridge.salesforce.*}.
@@ -67,13 +64,10 @@ public interface SalesforceConfig {
 
     /** REST API version of every data call. */
     @WithDefault("v66.0")
-    @Pattern(regexp = "v\\d{2,3}\\.0", message = "must look like v66.0")
     String apiVersion();
 
     /** Records per sObject Collections call; Salesforce takes at most 200. */
     @WithDefault("200")
-    @Min(1)
-    @Max(200)
     int batchSize();
 
     /** Longest wait for one Salesforce call (token or data). */
@@ -90,8 +84,6 @@ public interface SalesforceConfig {
      * {@code 1} pauses only when the allowance is spent.
      */
     @WithDefault("0.9")
-    @DecimalMin(value = "0", inclusive = false)
-    @DecimalMax("1")
     double maxApiUsage();
 
     /**
@@ -111,13 +103,10 @@ public interface SalesforceConfig {
 
         /** Calls the failure ratio is computed over. */
         @WithDefault("10")
-        @Min(1)
         int requestVolume();
 
         /** Share of failed calls among the last {@code request-volume} that opens the circuit. */
         @WithDefault("0.5")
-        @DecimalMin("0.01")
-        @DecimalMax("1.0")
         double failureRatio();
 
         /** How long the circuit stays open before one probe call is let through. */
@@ -132,8 +121,6 @@ public interface SalesforceConfig {
          * backoff. Timeouts are not retried here: they already took {@code timeout}.
          */
         @WithDefault("2")
-        @Min(0)
-        @Max(5)
         int maxRetries();
 
         /** Pause before each retry (with up to half of it as jitter). */
@@ -144,5 +131,18 @@ public interface SalesforceConfig {
     /** Enabled as configured, or because credentials are there. */
     default boolean deliveryEnabled() {
         return enabled().orElse(clientId().isPresent());
+    }
+
+    /** What {@link #apiVersion()} must look like: v66.0. */
+    Pattern API_VERSION = Pattern.compile("v\\d{2,3}\\.0");
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(SalesforceConfig salesforce, ConfigBounds bounds) {
+        bounds.matches("api-version", salesforce.apiVersion(), API_VERSION, "v66.0");
+        bounds.between("batch-size", salesforce.batchSize(), 1, 200);
+        bounds.between("max-api-usage", salesforce.maxApiUsage(), 0, true, 1);
+        bounds.atLeast("circuit.request-volume", salesforce.circuit().requestVolume(), 1);
+        bounds.between("circuit.failure-ratio", salesforce.circuit().failureRatio(), 0.01, false, 1);
+        bounds.between("retry.max-retries", salesforce.retry().maxRetries(), 0, 5);
     }
 }

@@ -2,10 +2,9 @@ package io.paybridge.stripe;
 
 import java.time.Duration;
 
+import io.paybridge.app.ConfigBounds;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 
 /**
  * The Stripe API, used by {@code backfill}, the reconciliation sweep and delivery for thin events:
@@ -21,8 +20,6 @@ public interface StripeConfig {
 
     /** Events per page of the Events API (Stripe allows 1 to 100). */
     @WithDefault("100")
-    @Min(1)
-    @Max(100)
     int pageSize();
 
     /**
@@ -31,8 +28,6 @@ public interface StripeConfig {
      * others itself ({@code paybridge.reconcile.rate-limit-*}).
      */
     @WithDefault("3")
-    @Min(0)
-    @Max(10)
     int maxNetworkRetries();
 
     /** Read timeout of each Stripe call. */
@@ -45,4 +40,10 @@ public interface StripeConfig {
      */
     @WithDefault("10s")
     Duration fetchTimeout();
+
+    /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
+    static void check(StripeConfig stripe, ConfigBounds bounds) {
+        bounds.between("page-size", stripe.pageSize(), 1, 100);
+        bounds.between("max-network-retries", stripe.maxNetworkRetries(), 0, 10);
+    }
 }
