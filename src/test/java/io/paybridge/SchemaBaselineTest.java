@@ -39,6 +39,9 @@ class SchemaBaselineTest {
             "delivery at scale", "payload lz4", "thin events", "reconcile", "claim whole objects", "event status counts",
             "links without foreign key", "announce stored events after commit", "claim bounded by bytes");
 
+    /** The scripts after the baseline, as the history names them. */
+    private static final String LATER_SCRIPT = "13 SQL stripe event columns in row";
+
     private final String schema = "baseline_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     @AfterEach
@@ -50,8 +53,8 @@ class SchemaBaselineTest {
     void aNewDatabaseStartsFromTheBaseline() {
         flyway().migrate();
 
-        assertThat(history()).containsExactly("12 SQL_BASELINE schema");
-        assertThat(flyway().info().current().getVersion().getVersion()).isEqualTo("12");
+        assertThat(history()).containsExactly("12 SQL_BASELINE schema", LATER_SCRIPT);
+        assertThat(flyway().info().current().getVersion().getVersion()).isEqualTo("13");
         flyway().validate();
     }
 
@@ -62,13 +65,32 @@ class SchemaBaselineTest {
 
         flyway().migrate();
 
-        assertThat(history()).containsExactly("12 BASELINE << Flyway Baseline >>");
+        assertThat(history()).containsExactly("12 BASELINE << Flyway Baseline >>", LATER_SCRIPT);
         MigrationInfo current = flyway().info().current();
-        assertThat(current.getVersion().getVersion()).isEqualTo("12");
+        assertThat(current.getVersion().getVersion()).isEqualTo("13");
         assertThat(Arrays.stream(flyway().info().pending())).as("nothing to apply").isEmpty();
         flyway().validate();
         assertThat(TestDatabase.scalarCount("SELECT count(*) FROM " + schema + ".reconcile_lease"))
                 .as("the schema itself untouched").isEqualTo(1);
+    }
+
+    @Test
+    void anEventKeepsOnlyItsPayloadOutOfTheRow() {
+        flyway().migrate();
+        // Ids as long as Stripe's, and a payload that does not compress, so that it must go out of line.
+        // The schema's own search path, so that the row's triggers count it in this schema's tables.
+        TestDatabase.execute("""
+                SET search_path TO %1$s;
+                INSERT INTO stripe_event (account, event_id, type, object_id, object_type, created, payload, lease_owner)
+                VALUES ('acct_long_account_name_1234', 'evt_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', 'payment_intent.requires_action',
+                        'pi_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', 'payment_intent', now(),
+                        (SELECT string_agg(sha512(int4send(i)), ''::bytea) FROM generate_series(1, 64) i),
+                        'paybridge-7d9f8c6b5-x2kqp:8c7e1f0a-5b8f-4f7e-9a7c-3b1f2d6e4a90')""".formatted(schema));
+
+        assertThat(TestDatabase.scalarCount("SELECT count(DISTINCT chunk_id) FROM "
+                + TestDatabase.findRow("SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = '" + schema
+                        + ".stripe_event'::regclass", row -> row.getString(1)).orElseThrow()))
+                .as("TOAST values of the one event: its payload, not its ids, type or lease owner").isEqualTo(1);
     }
 
     @Test
