@@ -49,11 +49,21 @@ public interface DeliveryConfig {
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
      * the objects it reached (at most twice as many), so that a turn holds whole objects. Larger
      * turns fill more of Salesforce's 200-record calls (a turn's records are grouped by SObject, and
-     * each group's last call is a partial one) but hold more in memory until they settle: 4,000 ran
-     * a 256 MB heap out of memory with two workers on a replay of 500,000 events of distinct objects.
+     * each group's last call is a partial one); what they hold in memory is bounded by
+     * {@code claim-objects}.
+     */
+    @WithDefault("4000")
+    int claimSize();
+
+    /**
+     * Most Stripe objects claimed at once: the claim takes the events of the first objects it reached
+     * and leaves the rest due. A turn holds the records it maps, about one per object, until it
+     * settles: 4,000 events of distinct objects ran a 256 MB heap out of memory with two workers on a
+     * replay of 500,000, while 4,000 events of a billing run (an invoice, its payment intents and
+     * payouts, a few events each) hold about 1,400 objects.
      */
     @WithDefault("2000")
-    int claimSize();
+    int claimObjects();
 
     /**
      * Most payload bytes claimed at once: a claim stops adding events, oldest first, once their
@@ -86,5 +96,6 @@ public interface DeliveryConfig {
         bounds.between("concurrency", delivery.concurrency(), 1, 64);
         bounds.between("workers", delivery.workers(), 1, 16);
         bounds.between("claim-size", delivery.claimSize(), 1, 10000);
+        bounds.between("claim-objects", delivery.claimObjects(), 1, 10000);
     }
 }

@@ -44,7 +44,7 @@ public class DeliveryRepository {
     private static final String CLAIM = """
             SELECT account, event_id, type, created, received_at, object_type, object_status, status, attempts,
                    octet_length(payload) AS payload_bytes, thin, related_url, connect_account
-              FROM claim_due_events($1, $2, $3, $4)
+              FROM claim_due_events($1, $2, $3, $4, $5)
             """;
 
     /** One page of a claim's payloads, each row found by its primary key. */
@@ -97,12 +97,13 @@ public class DeliveryRepository {
      * worker thread, never on the event loop that also answers Stripe's webhooks (the blocked-thread
      * checker caught the event loop reading a lease's watermarks in replays of 500,000 events).
      *
-     * @param limit    most events, before the claim adds the other due events of the objects reached
-     * @param maxBytes most payload bytes; the first event is taken whatever its size
+     * @param limit      most events, before the claim adds the other due events of the objects reached
+     * @param maxObjects most objects: only the events of the first ones the claim reached are taken
+     * @param maxBytes   most payload bytes; the first event is taken whatever its size
      */
-    public Uni<List<ClaimedEvent>> claim(String lessee, int limit, long maxBytes, Duration lease) {
+    public Uni<List<ClaimedEvent>> claim(String lessee, int limit, int maxObjects, long maxBytes, Duration lease) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(limit, maxBytes, lessee, seconds(lease)))
+                .execute(Tuple.of(limit, maxObjects, maxBytes, lessee, seconds(lease)))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(DeliveryRepository::claimedEvents);
     }

@@ -130,7 +130,8 @@ public class DeliveryService {
      */
     public Uni<Integer> deliverOnce(int worker) {
         Turn turn = new Turn(replica + "/" + worker + "/" + turns.incrementAndGet());
-        return repository.claim(turn.lessee, config.claimSize(), config.claimBytes().asLongValue(), config.lease())
+        return repository.claim(turn.lessee, config.claimSize(), config.claimObjects(), config.claimBytes().asLongValue(),
+                        config.lease())
                 .invoke(turn::claimed)
                 .chain(() -> deliver(turn))
                 .onFailure().call(failure -> giveBack(turn));

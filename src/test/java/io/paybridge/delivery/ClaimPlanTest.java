@@ -92,10 +92,11 @@ class ClaimPlanTest {
 
     private static int claim(Connection connection, String account) throws SQLException {
         try (PreparedStatement claim = connection.prepareStatement(
-                "SELECT count(*) FILTER (WHERE account = ?) FROM claim_due_events(?, ?, 'claim-plan-test', 60)")) {
+                "SELECT count(*) FILTER (WHERE account = ?) FROM claim_due_events(?, ?, ?, 'claim-plan-test', 60)")) {
             claim.setString(1, account);
             claim.setInt(2, CLAIM_SIZE);
-            claim.setLong(3, Long.MAX_VALUE);
+            claim.setInt(3, CLAIM_SIZE);
+            claim.setLong(4, Long.MAX_VALUE);
             try (ResultSet rows = claim.executeQuery()) {
                 rows.next();
                 return rows.getInt(1);

@@ -66,8 +66,8 @@ class DeliveryRepositoryTest {
         List<String> ids = storeEventsOfDistinctObjects(40);
         makeOldestDue(ids, 0);
 
-        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, ANY_SIZE, LEASE);
-        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, ANY_SIZE, LEASE);
+        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, 25, ANY_SIZE, LEASE);
+        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, 25, ANY_SIZE, LEASE);
         List<List<ClaimedEvent>> claims = Uni.join().all(first, second).andFailFast().await().atMost(WAIT);
 
         Set<String> a = eventIds(claims.get(0));
@@ -82,13 +82,13 @@ class DeliveryRepositoryTest {
     void leavesLeasedEventsAloneAndTakesThemOverOnceTheLeaseRunsOut() {
         List<String> ids = storeEvents(3);
         makeOldestDue(ids, 0);
-        assertThat(eventIds(repository.claim("replica-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
 
-        assertThat(eventIds(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
 
         // replica-a died: its lease runs out
         expireLeases(ids);
-        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
+        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
         assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(takenOver.get(0).status()).isEqualTo(EventStatus.PENDING);
         assertThat(takenOver.get(0).payloadBytes()).isPositive();
@@ -102,7 +102,7 @@ class DeliveryRepositoryTest {
         // Room for every due event in the database: only being due keeps these two out.
         int room = (int) TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status IN ('pending', 'retrying')");
 
-        assertThat(eventIds(repository.claim("replica-a", room, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("replica-a", room, room, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
     }
 
     @Test
@@ -125,16 +125,16 @@ class DeliveryRepositoryTest {
     void aFailedTurnGivesBackItsEventsAndRecordsAtOnce() {
         List<String> ids = storeEvents(2);
         makeOldestDue(ids, 0);
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT);
         assertThat(eventIds(claimed)).containsAll(ids);
         RecordKey record = new RecordKey("Stripe_Payout__c", "po_given_back_" + run);
         repository.leaseRecords("turn-a", List.of(record), LEASE).await().atMost(WAIT);
-        assertThat(eventIds(repository.claim("turn-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
 
         repository.giveBack("turn-a", claimed.stream().map(ClaimedEvent::ref).toList(), List.of(record))
                 .await().atMost(WAIT);
 
-        assertThat(eventIds(repository.claim("turn-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
         assertThat(repository.leaseRecords("turn-b", List.of(record), LEASE).await().atMost(WAIT)).containsOnlyKeys(record);
     }
 
@@ -147,7 +147,7 @@ class DeliveryRepositoryTest {
         List<String> notReached = storeEventsOfDistinctObjects(2);
         makeOldestDue(notReached, 0);
 
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
 
         assertThat(eventIds(claimed)).containsAll(object).containsAll(others).doesNotContainAnyElementsOf(notReached);
     }
@@ -159,7 +159,7 @@ class DeliveryRepositoryTest {
         List<String> later = storeEventsOfDistinctObjects(2);
         makeOldestDue(later, 0);
 
-        List<ClaimedEvent> first = repository.claim("turn-a", 3, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> first = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
 
         assertThat(eventIds(first)).containsExactlyInAnyOrderElementsOf(earlier).doesNotContainAnyElementsOf(later);
     }
@@ -173,11 +173,27 @@ class DeliveryRepositoryTest {
         long firstTwo = TestDatabase.scalarCount("SELECT sum(octet_length(payload)) FROM stripe_event WHERE event_id IN "
                 + inList(ids.subList(0, 2)));
 
-        List<ClaimedEvent> upToTwo = repository.claim("turn-a", 10, firstTwo, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> upToTwo = repository.claim("turn-a", 10, 10, firstTwo, LEASE).await().atMost(WAIT);
         assertThat(eventIds(upToTwo)).containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
 
-        List<ClaimedEvent> tooSmallForAny = repository.claim("turn-b", 10, 1, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> tooSmallForAny = repository.claim("turn-b", 10, 10, 1, LEASE).await().atMost(WAIT);
         assertThat(eventIds(tooSmallForAny)).containsExactly(ids.get(2));
+    }
+
+    @Test
+    void aClaimTakesTheEventsOfItsFirstObjectsOnlyAndLeavesTheRestDue() {
+        List<String> first = storeEvents(3, "po_first_object_" + run);
+        makeOldestDue(first, 3);
+        List<String> second = storeEvents(2, "po_second_object_" + run);
+        makeOldestDue(second, 2);
+        List<String> third = storeEvents(2, "po_third_object_" + run);
+        makeOldestDue(third, 1);
+
+        List<ClaimedEvent> twoObjects = repository.claim("turn-a", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(twoObjects)).containsAll(first).containsAll(second).doesNotContainAnyElementsOf(third);
+
+        List<ClaimedEvent> next = repository.claim("turn-b", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(next)).as("left due, not leased").containsAll(third);
     }
 
     @Test
@@ -188,7 +204,7 @@ class DeliveryRepositoryTest {
         ownEvents.add(id);
         makeOldestDue(List.of(id), 0);
 
-        ClaimedEvent claimed = own(repository.claim("turn-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT), List.of(id)).get(0);
+        ClaimedEvent claimed = own(repository.claim("turn-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), List.of(id)).get(0);
         assertThat(claimed.payloadBytes()).isEqualTo(body.length);
 
         EventRef gone = new EventRef(claimed.account(), "evt_never_stored_" + run);
@@ -201,7 +217,7 @@ class DeliveryRepositoryTest {
     void settlesAClaimAndRemembersWhatEachRecordShows() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);
-        ClaimedEvent event = own(repository.claim("replica-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
         RecordKey record = new RecordKey("Stripe_Payout__c", "po_1_" + run);
         Map<RecordKey, RecordState> held = repository.leaseRecords("replica-a", List.of(record), LEASE).await().atMost(WAIT);
         DeliveryPlan plan = DeliveryPlan.of(List.of(new MappedEvent(event, List.of(new RecordWrite("payout",
@@ -228,9 +244,9 @@ class DeliveryRepositoryTest {
     void doesNotSettleAnEventWhoseLeaseAnotherReplicaTookOver() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);
-        ClaimedEvent event = own(repository.claim("replica-a", 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
         expireLeases(ids);
-        assertThat(eventIds(repository.claim("replica-b", 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
 
         repository.settle("replica-a", List.of(new SettledEvent(event.ref(), EventStatus.DEAD, 1, Duration.ZERO, "late")),
                 List.of(), Map.of(), Map.of()).await().atMost(WAIT);
