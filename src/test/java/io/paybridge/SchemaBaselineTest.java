@@ -41,9 +41,9 @@ class SchemaBaselineTest {
 
     /** The scripts after the baseline, as the history names them. */
     private static final List<String> LATER_SCRIPTS = List.of("13 SQL stripe event columns in row",
-            "14 SQL claim bounded by objects");
+            "14 SQL claim bounded by objects", "15 SQL salesforce record room to update");
 
-    private static final String LATEST_VERSION = "14";
+    private static final String LATEST_VERSION = "15";
 
     private final String schema = "baseline_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
@@ -94,6 +94,37 @@ class SchemaBaselineTest {
                 + TestDatabase.findRow("SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = '" + schema
                         + ".stripe_event'::regclass", row -> row.getString(1)).orElseThrow()))
                 .as("TOAST values of the one event: its payload, not its ids, type or lease owner").isEqualTo(1);
+    }
+
+    @Test
+    void aRecordsLeaseIsWrittenOnItsOwnPage() throws SQLException {
+        flyway().migrate();
+        try (Connection connection = TestDatabase.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET search_path TO " + schema);
+            // Rows as large as the default routes make them: an ordering key for the route and each shared field.
+            statement.execute("""
+                    INSERT INTO salesforce_record (sobject, external_id, route_watermarks, newest_created, newest_rank, newest_event_id)
+                    SELECT 'Stripe_Payment__c', 'pi_3TQk7dR2hXk9LmQa0Ux5Nw2Q' || lpad(i::text, 5, '0'),
+                           (SELECT jsonb_object_agg(route, jsonb_build_object('rank', 4, 'created', 1795431605000,
+                                       'eventId', 'evt_3TQk19R2hXk9LmQaEv0150' || lpad(i::text, 5, '0')))
+                              FROM unnest(ARRAY['payment-intent', 'field:Livemode__c', 'field:Stripe_Account__c',
+                                                'field:Last_Stripe_Event_At__c', 'field:Last_Stripe_Event_Id__c',
+                                                'field:Last_Stripe_Event_Type__c']) route),
+                           1795431605000, 4, 'evt_3TQk19R2hXk9LmQaEv0150' || lpad(i::text, 5, '0')
+                      FROM generate_series(1, 30) i""");
+            connection.setAutoCommit(false);
+            statement.execute("""
+                    UPDATE salesforce_record
+                       SET lease_owner = 'paybridge-7d9f8c6b5-x2kqp:8c7e1f0a', lease_expires_at = now() + interval '1 minute'
+                     WHERE external_id = 'pi_3TQk7dR2hXk9LmQa0Ux5Nw2Q00001'""");
+            try (ResultSet hot = statement.executeQuery(
+                    "SELECT pg_stat_get_xact_tuples_hot_updated('salesforce_record'::regclass)")) {
+                hot.next();
+                assertThat(hot.getLong(1)).as("the lease's update of a record on a page filled by inserts stays on it")
+                        .isEqualTo(1);
+            }
+            connection.rollback();
+        }
     }
 
     @Test
