@@ -4,11 +4,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -140,7 +141,10 @@ public class IntakeRepository {
     }
 
     private Uni<Set<EventKey>> insert(List<PendingEvent> batch) {
-        Map<EventKey, PendingEvent> distinct = new LinkedHashMap<>();
+        // In key order, as every insert writes them: two inserts holding some of each other's rows
+        // (a sweep or backfill storing events that webhooks bring at the same moment) then wait
+        // for one another in one direction only, never in a deadlock that aborts a whole batch.
+        Map<EventKey, PendingEvent> distinct = new TreeMap<>();
         batch.forEach(event -> distinct.putIfAbsent(event.key(), event));
         return pool.preparedQuery(INSERT)
                 .execute(columns(distinct.values()))
@@ -200,7 +204,15 @@ public class IntakeRepository {
         batch.forEach(event -> event.emitter().fail(unavailable));
     }
 
-    record EventKey(String account, String eventId) {
+    record EventKey(String account, String eventId) implements Comparable<EventKey> {
+
+        private static final Comparator<EventKey> ORDER = Comparator.comparing(EventKey::account)
+                .thenComparing(EventKey::eventId);
+
+        @Override
+        public int compareTo(EventKey other) {
+            return ORDER.compare(this, other);
+        }
     }
 
     private static final class PendingEvent {
