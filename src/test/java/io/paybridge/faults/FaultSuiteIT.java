@@ -1,6 +1,5 @@
 package io.paybridge.faults;
 
-import static io.paybridge.faults.PaybridgeProcess.pause;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -27,6 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -78,6 +80,10 @@ class FaultSuiteIT {
 
     /** Threads of their own: the common pool has a single worker on a 2-core machine. */
     static final ExecutorService WORKERS = Executors.newCachedThreadPool(
+            runnable -> Thread.ofPlatform().daemon().unstarted(runnable));
+
+    /** The clock of the scenarios' periodic work: probes, samples and the senders' pace. */
+    static final ScheduledExecutorService TICKS = Executors.newScheduledThreadPool(2,
             runnable -> Thread.ofPlatform().daemon().unstarted(runnable));
 
     /** Peers of each scenario's own: the suite runs beside the other integration tests (pom.xml). */
@@ -195,16 +201,11 @@ class FaultSuiteIT {
         List<Integer> readiness = new CopyOnWriteArrayList<>();
 
         CompletableFuture<Void> load = CompletableFuture.runAsync(() -> paced(stripe, app, sends, stop), WORKERS);
-        CompletableFuture<Void> probes = CompletableFuture.runAsync(() -> {
-            while (!stop.get()) {
-                readiness.add(app.readiness());
-                pause(Duration.ofMillis(200));
-            }
-        }, WORKERS);
+        ScheduledFuture<?> probes = every(Duration.ofMillis(200), () -> readiness.add(app.readiness()));
         awaitTrue(Duration.ofSeconds(30), () -> stripe.acknowledged().size() >= 300);
         postgres.stop();
         int answersBeforeOutage = stripe.answers().size();
-        pause(DATABASE_OUTAGE);
+        stillAliveFor(app, DATABASE_OUTAGE);
         List<Integer> readinessDuringOutage = List.copyOf(readiness);
         postgres.start();
         Instant restarted = Instant.now();
@@ -214,7 +215,7 @@ class FaultSuiteIT {
         awaitTrue(Duration.ofSeconds(30), () -> app.readiness() == 200);
         stop.set(true);
         load.join();
-        probes.join();
+        probes.cancel(false);
         List<Answer> duringOutage = stripe.answers().subList(answersBeforeOutage, stripe.answers().size());
         retryUntilAcknowledged(stripe, app, sentOnly(stripe, sends));
 
@@ -241,14 +242,14 @@ class FaultSuiteIT {
         List<StoryEvent> events = StoryEvents.generate(10, 5, ACCOUNTS);
         SignedTraffic stripe = new SignedTraffic();
         stripe.send(() -> app, sends(events, 1), 32);
-        Instant outageStart = Instant.now();
         AtomicBoolean circuitSeenOpen = new AtomicBoolean();
-        while (Duration.between(outageStart, Instant.now()).compareTo(SALESFORCE_OUTAGE) < 0) {
+        ScheduledFuture<?> circuitSamples = every(Duration.ofMillis(500), () -> {
             if (app.metrics().contains("paybridge_salesforce_circuit_open 1.0")) {
                 circuitSeenOpen.set(true);
             }
-            pause(Duration.ofMillis(500));
-        }
+        });
+        stillAliveFor(app, SALESFORCE_OUTAGE);
+        circuitSamples.cancel(false);
         int callsDuringOutage = salesforce.calls();
         long maxAttempts = postgres.count("SELECT coalesce(max(attempts), 0) FROM stripe_event");
         salesforce.down(false);
@@ -516,19 +517,52 @@ class FaultSuiteIT {
         return sends;
     }
 
-    /** A steady stream, 8 in flight, until the list ends or {@code stop} is set. */
+    /**
+     * A steady stream, at most one request every 3 ms and 8 in flight, until the list ends or
+     * {@code stop} is set. The pace is a permit the clock hands out every 3 ms, one at most banked,
+     * so a sender held up by full slots does not catch up in a burst.
+     */
     private static void paced(SignedTraffic stripe, PaybridgeProcess app, List<Send> sends, AtomicBoolean stop) {
         Semaphore slots = new Semaphore(8);
+        Semaphore pace = new Semaphore(0);
+        ScheduledFuture<?> clock = every(Duration.ofMillis(3), () -> bankOne(pace));
         List<CompletableFuture<Void>> pending = new ArrayList<>();
-        for (Send send : sends) {
-            if (stop.get()) {
-                break;
+        try {
+            for (Send send : sends) {
+                if (stop.get()) {
+                    break;
+                }
+                pace.acquireUninterruptibly();
+                slots.acquireUninterruptibly();
+                pending.add(stripe.post(app, send).whenComplete((ignored, failure) -> slots.release()));
             }
-            slots.acquireUninterruptibly();
-            pending.add(stripe.post(app, send).whenComplete((ignored, failure) -> slots.release()));
-            pause(Duration.ofMillis(3));
+        } finally {
+            clock.cancel(false);
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private static void bankOne(Semaphore pace) {
+        if (pace.availablePermits() == 0) {
+            pace.release();
+        }
+    }
+
+    /** Runs {@code task} now and then every {@code period} until the returned future is cancelled. */
+    private static ScheduledFuture<?> every(Duration period, Runnable task) {
+        return TICKS.scheduleAtFixedRate(task, 0, period.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Lets an outage last its whole length, checking meanwhile that the application never exits:
+     * a fault of a peer must not take the process down.
+     */
+    private static void stillAliveFor(PaybridgeProcess app, Duration outage) {
+        Awaitility.await("the application through an outage of " + outage)
+                .during(outage)
+                .atMost(outage.plusSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(app::alive);
     }
 
     /** Stripe's retries: every event not acknowledged yet is sent again, a few rounds at most. */

@@ -173,17 +173,4 @@ final class PaybridgeProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    /**
-     * Polling intervals of bounded waits, the pace of senders and the length of an outage: each a
-     * part of the scenario, never a synchronisation by time.
-     */
-    static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
