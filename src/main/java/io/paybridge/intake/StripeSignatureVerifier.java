@@ -53,8 +53,12 @@ public final class StripeSignatureVerifier {
     }
 
     static ParsedHeader parse(String header) {
-        if (header == null || header.isBlank()) {
+        if (header == null) {
             throw new IntakeRejection(IntakeError.MISSING_SIGNATURE, "The Stripe-Signature header is missing");
+        }
+        // Present but empty is a header that a sender got wrong, not one it left out (SPEC 1).
+        if (header.isBlank()) {
+            throw new IntakeRejection(IntakeError.MALFORMED_SIGNATURE, "The Stripe-Signature header is empty");
         }
         String timestamp = null;
         List<String> signatures = new ArrayList<>(2);

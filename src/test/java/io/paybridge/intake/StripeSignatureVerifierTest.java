@@ -58,7 +58,12 @@ class StripeSignatureVerifierTest {
     @Test
     void refusesAMissingHeader() {
         assertRejected(null, IntakeError.MISSING_SIGNATURE);
-        assertRejected("  ", IntakeError.MISSING_SIGNATURE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "", "  " })
+    void refusesAnEmptyHeaderAsMalformed(String header) {
+        assertRejected(header, IntakeError.MALFORMED_SIGNATURE);
     }
 
     @ParameterizedTest

@@ -141,6 +141,8 @@ class WebhookTest {
         long now = Instant.now().getEpochSecond();
         return Stream.of(
                 Arguments.of("no header", null, "missing_signature"),
+                Arguments.of("empty header", "", "malformed_signature"),
+                Arguments.of("blank header", "   ", "malformed_signature"),
                 Arguments.of("garbage header", "this is not a signature", "malformed_signature"),
                 Arguments.of("t=abc", "t=abc,v1=" + "0".repeat(64), "malformed_signature"),
                 Arguments.of("no t", "v1=" + "0".repeat(64), "malformed_signature"),
