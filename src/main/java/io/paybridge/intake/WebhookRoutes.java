@@ -32,6 +32,7 @@ public class WebhookRoutes {
     /** Ahead of Quarkus's own body handling, so that the body reaches us as it arrives. */
     private static final int ORDER = -10;
     private static final Logger LOG = Logger.getLogger(WebhookRoutes.class);
+    static final int LOGGED_ACCOUNT_LENGTH = 64;
     private static final String START = "paybridge.start";
     private static final String ACCOUNT = "paybridge.account";
 
@@ -159,18 +160,43 @@ public class WebhookRoutes {
         return '"' + value + '"';
     }
 
+    /**
+     * An account name from the URL, as a log line may carry it. The path is anybody's text: decoded,
+     * a name can hold line breaks that would forge log lines of their own, or be kilobytes long.
+     * Characters outside printable ASCII are escaped and the name is cut at
+     * {@value #LOGGED_ACCOUNT_LENGTH}; a configured account's name has neither.
+     */
+    static String loggable(String account) {
+        if (account == null) {
+            return null;
+        }
+        StringBuilder shown = new StringBuilder(Math.min(account.length(), LOGGED_ACCOUNT_LENGTH) + 2);
+        for (int i = 0; i < account.length() && i < LOGGED_ACCOUNT_LENGTH; i++) {
+            char c = account.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '\\') {
+                shown.append(String.format("\\u%04x", (int) c));
+            } else {
+                shown.append(c);
+            }
+        }
+        if (account.length() > LOGGED_ACCOUNT_LENGTH) {
+            shown.append("... (").append(account.length()).append(" characters)");
+        }
+        return shown.toString();
+    }
+
     private void rejected(RoutingContext ctx, Throwable failure) {
         if (failure instanceof IntakeRejection rejection) {
             reject(ctx, rejection);
             return;
         }
-        LOG.errorf(failure, "Webhook for account %s failed unexpectedly", ctx.<String>get(ACCOUNT));
+        LOG.errorf(failure, "Webhook for account %s failed unexpectedly", loggable(ctx.get(ACCOUNT)));
         reject(ctx, new IntakeRejection(IntakeError.STORAGE_UNAVAILABLE, "The event could not be stored; retry later"));
     }
 
     private void reject(RoutingContext ctx, IntakeRejection rejection) {
         IntakeError error = rejection.error();
-        LOG.infof("Webhook for account %s refused: %s (%s)", ctx.<String>get(ACCOUNT), error.code(), rejection.getMessage());
+        LOG.infof("Webhook for account %s refused: %s (%s)", loggable(ctx.get(ACCOUNT)), error.code(), rejection.getMessage());
         JsonObject body = new JsonObject()
                 .put("error", error.code())
                 .put("message", rejection.getMessage());
