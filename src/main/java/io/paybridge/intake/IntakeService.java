@@ -70,13 +70,14 @@ public class IntakeService {
     private Uni<IntakeResult> store(Account account, EventEnvelope envelope, byte[] body) {
         return repository.store(account.name(), envelope, body)
                 .ifNoItem().after(storeTimeout).failWith(() -> new StorageUnavailableException(
-                        "no commit within " + storeTimeout.toMillis() + " ms"))
+                        "no commit within " + storeTimeout.toMillis() + " ms; the insert may still commit, and"
+                                + " Stripe's retry is then answered as a duplicate"))
                 .onFailure(StorageUnavailableException.class).transform(failure -> unavailable(account, envelope, failure))
                 .map(outcome -> stored(account, envelope, outcome));
     }
 
     private static IntakeRejection unavailable(Account account, EventEnvelope envelope, Throwable failure) {
-        LOG.warnf("Event %s (%s) of account %s not stored: %s", envelope.id(), envelope.type(), account.name(),
+        LOG.warnf("Event %s (%s) of account %s answered 503 storage_unavailable: %s", envelope.id(), envelope.type(), account.name(),
                 failure.getMessage());
         return new IntakeRejection(IntakeError.STORAGE_UNAVAILABLE,
                 "The event could not be stored right now; retry later", failure);
