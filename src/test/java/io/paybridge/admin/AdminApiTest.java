@@ -203,11 +203,14 @@ class AdminApiTest {
     @Test
     void replaysMoreEventsThanOneBatchHoldsEveryOneOfThem() {
         String account = "replay-batches" + tag;
-        int events = 2 * ReplayRepository.BATCH + 1;
+        // More than a batch of each: events of objects (three an object, so that objects straddle
+        // the batches' edges) and events without one, which the replay goes through after them.
+        int events = 4 * ReplayRepository.BATCH + 2;
         // Settled events of a type no route takes: delivery skips them again without a call.
         TestDatabase.execute("""
-                INSERT INTO stripe_event (account, event_id, type, created, payload, status, done_at)
-                SELECT '%s', 'evt_' || g, 'test.unrouted', now(), '\\x7b7d'::bytea, 'skipped', now()
+                INSERT INTO stripe_event (account, event_id, type, created, object_id, payload, status, done_at)
+                SELECT '%s', 'evt_' || g, 'test.unrouted', now() - make_interval(secs => g),
+                       CASE WHEN g %% 2 = 1 THEN 'obj_' || (g / 6) END, '\\x7b7d'::bytea, 'skipped', now()
                   FROM generate_series(1, %d) g
                 """.formatted(account, events));
         try {
