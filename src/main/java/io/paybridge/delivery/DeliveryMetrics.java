@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.event.EventStatus;
+import io.paybridge.mapping.Route;
+import io.paybridge.mapping.Routes;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,8 +32,13 @@ import org.jboss.logging.Logger;
  * {@code paybridge_delivery_lag_seconds}, {@code paybridge_delivery_last_turn_age_seconds} and
  * {@code paybridge_salesforce_records_total{sobject,outcome}}. The first two come from the
  * database, shared by every replica, refreshed on a schedule rather than on every scrape.
+ *
+ * <p>Created at startup, with the records of every SObject the routes write counted at zero for
+ * every outcome: with delivery off nothing else would create these series, and a series that
+ * appears with its first increment leaves {@code rate()} blind after every restart.
  */
 @ApplicationScoped
+@Startup
 public class DeliveryMetrics {
 
     private static final Logger LOG = Logger.getLogger(DeliveryMetrics.class);
@@ -62,11 +70,16 @@ public class DeliveryMetrics {
     private final Timer lag;
     private volatile Instant lastTurnEnded = Instant.now();
 
-    public DeliveryMetrics(MeterRegistry registry, Pool pool) {
+    public DeliveryMetrics(MeterRegistry registry, Pool pool, Routes routes) {
         this.registry = registry;
         this.records = Counter.builder("paybridge.salesforce.records")
                 .description("Records sent to Salesforce, by SObject and outcome")
                 .withRegistry(registry);
+        routes.routes().stream().map(Route::sobject).distinct().forEach(sobject -> {
+            for (RecordOutcome.Kind kind : RecordOutcome.Kind.values()) {
+                record(sobject, kind);
+            }
+        });
         this.pool = pool;
         for (EventStatus status : EventStatus.values()) {
             Gauge.builder("paybridge.events", counts.computeIfAbsent(status.value(), s -> new AtomicLong()), AtomicLong::get)
@@ -109,9 +122,11 @@ public class DeliveryMetrics {
     }
 
     void records(String sobject, Collection<RecordOutcome> outcomes) {
-        outcomes.forEach(outcome -> records
-                .withTags("sobject", sobject, "outcome", outcome.kind().name().toLowerCase(Locale.ROOT))
-                .increment());
+        outcomes.forEach(outcome -> record(sobject, outcome.kind()).increment());
+    }
+
+    private Counter record(String sobject, RecordOutcome.Kind kind) {
+        return records.withTags("sobject", sobject, "outcome", kind.name().toLowerCase(Locale.ROOT));
     }
 
     /** A turn ended, with work or without, failed or not: the pipeline is not stuck. */

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.paybridge.accounts.Accounts;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -23,8 +24,13 @@ import jakarta.enterprise.context.ApplicationScoped;
  * plus the HTTP work around them, so the three tell whether a slow answer waited for its turn or
  * for the disk. The account label only ever takes a configured name (or {@code unknown}), so a
  * scanner cannot blow up the series count.
+ *
+ * <p>Created at startup, with every outcome of every account counted at zero: the series would
+ * otherwise appear with the first webhook after a restart, and {@code rate()} and the alert on
+ * {@code storage_unavailable} see nothing until then.
  */
 @ApplicationScoped
+@Startup
 public class IntakeMetrics {
 
     static final String UNKNOWN_ACCOUNT = "unknown";
@@ -54,6 +60,20 @@ public class IntakeMetrics {
                 .minimumExpectedValue(1.0)
                 .maximumExpectedValue((double) config.maxBatchSize())
                 .register(registry);
+        for (String account : accounts.names()) {
+            for (StoreOutcome stored : StoreOutcome.values()) {
+                requests(account, stored.label());
+            }
+            for (IntakeError error : IntakeError.values()) {
+                if (error != IntakeError.UNKNOWN_ACCOUNT) {
+                    requests(account, error.code());
+                }
+            }
+        }
+        // A name that is not configured is answered unknown_account, or method_not_allowed for a
+        // method other than POST: nothing else is ever counted under it.
+        requests(UNKNOWN_ACCOUNT, IntakeError.UNKNOWN_ACCOUNT.code());
+        requests(UNKNOWN_ACCOUNT, IntakeError.METHOD_NOT_ALLOWED.code());
     }
 
     /**
@@ -94,12 +114,15 @@ public class IntakeMetrics {
     public void record(String account, String outcome, long startNanos) {
         ack.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         String label = accounts.find(account).isPresent() ? account : UNKNOWN_ACCOUNT;
-        requests.computeIfAbsent(label, key -> new ConcurrentHashMap<>())
+        requests(label, outcome).increment();
+    }
+
+    private Counter requests(String account, String outcome) {
+        return requests.computeIfAbsent(account, key -> new ConcurrentHashMap<>())
                 .computeIfAbsent(outcome, key -> Counter.builder("paybridge.webhook.requests")
                         .description("Webhooks received, by account and outcome")
-                        .tag("account", label)
+                        .tag("account", account)
                         .tag("outcome", outcome)
-                        .register(registry))
-                .increment();
+                        .register(registry));
     }
 }

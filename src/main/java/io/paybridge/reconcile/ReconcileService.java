@@ -54,8 +54,8 @@ public class ReconcileService {
         this.repository = repository;
         this.metrics = metrics;
         this.config = config;
+        // The same accounts as ReconcileMetrics registers its series for, at startup.
         this.targets = accounts.withApiKey();
-        targets.forEach(account -> metrics.watch(account.name()));
     }
 
     /** The accounts a sweep covers: those with an API key. */

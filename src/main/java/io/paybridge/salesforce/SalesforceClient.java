@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.salesforce.SalesforceException.Kind;
+import io.paybridge.salesforce.SalesforceMetrics.Outcome;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -194,7 +195,7 @@ public class SalesforceClient {
         int status = response.getStatus();
         if (status == 200) {
             List<RecordResult> results = results(body, records);
-            metrics.request("success");
+            metrics.request(Outcome.SUCCESS);
             return results;
         }
         SalesforceException failure = classify(status, body);
@@ -261,16 +262,16 @@ public class SalesforceClient {
         return new SalesforceException(Kind.TRANSIENT, code, "Salesforce unreachable: " + failure, failure);
     }
 
-    private static String outcome(Throwable failure) {
+    private static Outcome outcome(Throwable failure) {
         if (!(failure instanceof SalesforceException e)) {
-            return "error";
+            return Outcome.ERROR;
         }
         return switch (e.kind()) {
-            case LIMIT_EXCEEDED -> "limit_exceeded";
-            case REJECTED -> "rejected";
-            case CIRCUIT_OPEN -> "circuit_open";
-            case TRANSIENT -> e.getCause() != null ? "connection_error"
-                    : "INVALID_SESSION_ID".equals(e.errorCode()) ? "unauthorized" : "server_error";
+            case LIMIT_EXCEEDED -> Outcome.LIMIT_EXCEEDED;
+            case REJECTED -> Outcome.REJECTED;
+            case CIRCUIT_OPEN -> Outcome.CIRCUIT_OPEN;
+            case TRANSIENT -> e.getCause() != null ? Outcome.CONNECTION_ERROR
+                    : "INVALID_SESSION_ID".equals(e.errorCode()) ? Outcome.UNAUTHORIZED : Outcome.SERVER_ERROR;
         };
     }
 
@@ -282,13 +283,13 @@ public class SalesforceClient {
         if (lastCallFailure instanceof SalesforceException callFailure) {
             return callFailure;
         }
-        metrics.request("circuit_open");
+        metrics.request(Outcome.CIRCUIT_OPEN);
         return new SalesforceException(Kind.CIRCUIT_OPEN, "CIRCUIT_OPEN",
                 "circuit breaker 'salesforce' is open: no call made", failure);
     }
 
     private Throwable timedOut(Throwable failure) {
-        metrics.request("timeout");
+        metrics.request(Outcome.TIMEOUT);
         return new SalesforceException(Kind.TRANSIENT, "TIMEOUT",
                 "no answer from Salesforce within " + config.timeout(), failure);
     }

@@ -1,5 +1,6 @@
 package io.paybridge.salesforce;
 
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,9 +18,39 @@ import jakarta.enterprise.context.ApplicationScoped;
  * {@code paybridge_salesforce_requests_total{outcome}}, {@code paybridge_salesforce_api_usage_ratio}
  * (from {@code Sforce-Limit-Info}), {@code paybridge_salesforce_circuit_open} and
  * {@code paybridge_salesforce_token_requests_total{outcome}}.
+ *
+ * <p>Created at startup, with a data call of every outcome counted at zero: with delivery off (no
+ * client id) nothing else would create these series, and a series that appears with its first
+ * increment leaves {@code rate()} and the alerts blind after every restart.
  */
 @ApplicationScoped
+@Startup
 public class SalesforceMetrics {
+
+    /** How a data call ended: the {@code outcome} of {@code paybridge_salesforce_requests_total}. */
+    enum Outcome {
+        SUCCESS,
+        /** 403 REQUEST_LIMIT_EXCEEDED. */
+        LIMIT_EXCEEDED,
+        /** Refused as such (a 4xx other than the above). */
+        REJECTED,
+        /** The circuit breaker is open: no call was made. */
+        CIRCUIT_OPEN,
+        /** No answer within the timeout. */
+        TIMEOUT,
+        /** No connection, or it was lost. */
+        CONNECTION_ERROR,
+        /** The session was refused (401 INVALID_SESSION_ID). */
+        UNAUTHORIZED,
+        /** 5xx, or another passing failure Salesforce answered. */
+        SERVER_ERROR,
+        /** A failure of ours, not Salesforce's answer. */
+        ERROR;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     static final String CIRCUIT = "salesforce";
     private static final Pattern API_USAGE = Pattern.compile("api-usage=(\\d+)/(\\d+)");
@@ -33,6 +65,9 @@ public class SalesforceMetrics {
         this.requests = Counter.builder("paybridge.salesforce.requests")
                 .description("Salesforce data calls, by outcome")
                 .withRegistry(registry);
+        for (Outcome outcome : Outcome.values()) {
+            requests.withTag("outcome", outcome.label());
+        }
         this.tokens = Counter.builder("paybridge.salesforce.token.requests")
                 .description("Salesforce token requests, by outcome")
                 .withRegistry(registry);
@@ -45,8 +80,8 @@ public class SalesforceMetrics {
     }
 
     /** Counts one data call by how it ended. */
-    void request(String outcome) {
-        requests.withTag("outcome", outcome).increment();
+    void request(Outcome outcome) {
+        requests.withTag("outcome", outcome.label()).increment();
     }
 
     /** Counts one token request by how it ended (success, or the OAuth error). */

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static io.paybridge.testing.Deliveries.awaitAllDone;
 import static io.paybridge.testing.Deliveries.eventsGauge;
 import static io.paybridge.testing.Deliveries.metrics;
+import static io.paybridge.testing.Deliveries.series;
 import static io.paybridge.testing.RecordAssertions.assertAmount;
 import static io.paybridge.testing.SObjects.INVOICE;
 import static io.paybridge.testing.SObjects.PAYMENT;
@@ -57,6 +58,9 @@ class DeliveryTest {
     static final String PI_PAID = "pi_3TQk6cR2hXk9LmQa1F9gJk2M";
     static final String PAYOUT_PAID = "po_1TQkAaR2hXk9LmQaPo1aBcDe";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SUCCESSES = "paybridge_salesforce_requests_total{outcome=\"success\"}";
+    private static final String PAYOUTS_DELIVERED =
+            "paybridge_salesforce_records_total{outcome=\"delivered\",sobject=\"Stripe_Payout__c\"}";
 
     @InjectFakeSalesforce
     FakeSalesforce salesforce;
@@ -223,6 +227,9 @@ class DeliveryTest {
         // paybridge_events counts every stored event, other tests' too, and tests run side by side: the
         // gauge must come to what the table holds, which is at least this one more.
         long before = TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status = 'delivered'");
+        // The counters exist from the start at zero, and other tests add to them: this test adds at least one.
+        double successesBefore = series(SUCCESSES);
+        double payoutsBefore = series(PAYOUTS_DELIVERED);
         postSigned(StripeEvents.withIdsSuffixed(StripeFixtures.bytes("payout.paid"), tag)).statusCode(200);
         awaitAllDone("default", tag, 1);
 
@@ -231,9 +238,11 @@ class DeliveryTest {
             assertThat(delivered).isGreaterThan(before);
             assertThat(eventsGauge("delivered")).isEqualTo(delivered);
         });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(series(SUCCESSES)).isGreaterThanOrEqualTo(successesBefore + 1);
+            assertThat(series(PAYOUTS_DELIVERED)).isGreaterThanOrEqualTo(payoutsBefore + 1);
+        });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(metrics())
-                .contains("paybridge_salesforce_requests_total{outcome=\"success\"}")
-                .contains("paybridge_salesforce_records_total{outcome=\"delivered\",sobject=\"Stripe_Payout__c\"}")
                 .contains("paybridge_delivery_lag_seconds_count")
                 .contains("paybridge_salesforce_circuit_open 0.0")
                 .contains("paybridge_oldest_pending_age_seconds 0.0")

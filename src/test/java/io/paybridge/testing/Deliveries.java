@@ -59,6 +59,15 @@ public final class Deliveries {
         return Math.round(Double.parseDouble(gauge.group(1)));
     }
 
+    /**
+     * The value of one series as scraped, 0 when absent. Most series exist from the start at zero,
+     * so a test compares values, never whether a series is there.
+     */
+    public static double series(String series) {
+        Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics());
+        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+    }
+
     /** The application's Prometheus metrics, as scraped. */
     public static String metrics() {
         return given().baseUri(TestPorts.managementUrl()).get("metrics").then().statusCode(200).extract().asString();
