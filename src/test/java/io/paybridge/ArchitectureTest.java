@@ -1,11 +1,17 @@
 package io.paybridge;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAnnotation;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.paybridge.app.RunMode;
+import io.quarkus.scheduler.Scheduled;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +88,19 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.paybridge.reconcile..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.paybridge.delivery..", "io.paybridge.salesforce..")
                 .because("a sweep stores what was missing; delivery takes it from there like any stored event")
+                .check(production);
+    }
+
+    @Test
+    void scheduledWorkRunsOnServingReplicasOnly() {
+        methods().that().areAnnotatedWith(Scheduled.class)
+                .should().beAnnotatedWith(DescribedPredicate.describe("@Scheduled(skipExecutionIf = RunMode.NotServing.class)",
+                        (JavaAnnotation<?> annotation) -> annotation.getRawType().isEquivalentTo(Scheduled.class)
+                                && annotation.get("skipExecutionIf")
+                                        .map(skip -> skip instanceof JavaClass predicate && predicate.isEquivalentTo(RunMode.NotServing.class))
+                                        .orElse(false)))
+                .because("a command's process (reprocess, backfill) does no scheduled work beside the serving replicas, "
+                        + "nor while its start fails or it shuts down")
                 .check(production);
     }
 

@@ -1,5 +1,6 @@
 package io.paybridge.command;
 
+import io.paybridge.app.CommandModeConfig;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -17,7 +18,9 @@ public class PaybridgeMain implements QuarkusApplication {
         this.commandLine = commandLine;
     }
 
+    /** The executable's entry point (jar and native): a command's configuration is settled before Quarkus reads any. */
     public static void main(String... args) {
+        CommandModeConfig.commandLine(args);
         Quarkus.run(PaybridgeMain.class, args);
     }
 

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.paybridge.app.RunMode;
 import io.paybridge.delivery.DeliveryRepository.SettledEvent;
 import io.paybridge.event.EventStatus;
 import io.paybridge.mapping.Route;
@@ -101,8 +102,9 @@ public class DeliveryMetrics {
                 .register(registry);
     }
 
+    /** Serving replicas only: nobody scrapes a command's process, so it has no counts to keep fresh. */
     @Scheduled(every = "${paybridge.metrics.refresh:10s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RunMode.NotServing.class)
     Uni<Void> refresh() {
         return pool.withTransaction(connection -> connection.query(ONE_FOLD_AT_A_TIME).execute()
                         .chain(() -> connection.query(COUNTS).execute())

@@ -45,7 +45,7 @@ class CommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** This test's event ids start so; other tests' events may share the database and are left alone. */
-    private final String run = "evt_cmd_" + UUID.randomUUID().toString().substring(0, 8) + "_";
+    final String run = "evt_cmd_" + UUID.randomUUID().toString().substring(0, 8) + "_";
 
     FakeStripe stripe;
 
@@ -160,7 +160,7 @@ class CommandsTest {
         assertThat(byId.getOutput()).contains("matched=2 replayed=2");
     }
 
-    private static void insertDead(String eventId, String type) {
+    static void insertDead(String eventId, String type) {
         TestDatabase.execute("""
                 INSERT INTO stripe_event (account, event_id, type, created, payload, status, attempts, last_error)
                 VALUES ('default', '%s', '%s', now(), convert_to('{}', 'UTF8'), 'dead', 8, 'INVALID_FIELD: no such column')

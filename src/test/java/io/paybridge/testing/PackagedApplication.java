@@ -69,10 +69,8 @@ public final class PackagedApplication {
         all.put("quarkus.management.port", String.valueOf(management));
         Path log = Path.of("target", name + ".log");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command(all)).redirectErrorStream(true).redirectOutput(log.toFile());
-            // Only the settings given here: a datasource of the surrounding build must not leak in.
-            builder.environment().keySet().removeIf(variable -> variable.startsWith("QUARKUS_") || variable.startsWith("PAYBRIDGE_"));
-            Replica replica = new Replica(builder.start(), "http://127.0.0.1:" + management, log);
+            Process process = builder(all).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Replica replica = new Replica(process, "http://127.0.0.1:" + management, log, Map.copyOf(all));
             replica.awaitReady(readyWithin);
             return replica;
         } catch (IOException e) {
@@ -80,8 +78,45 @@ public final class PackagedApplication {
         }
     }
 
-    /** A serving replica started by {@link #startReplica}; closing it stops it (SIGTERM, then SIGKILL). */
-    public record Replica(Process process, String managementUrl, Path log) implements AutoCloseable {
+    /**
+     * Runs the packaged application with these settings (and nothing from the test's environment) and
+     * these arguments, a command, to its end; its stdout and stderr are kept apart, in
+     * {@code target/<name>.out} and {@code target/<name>.err}.
+     */
+    public static CommandRun runCommand(String name, Map<String, String> settings, Duration within, String... args) {
+        Path out = Path.of("target", name + ".out");
+        Path err = Path.of("target", name + ".err");
+        try {
+            Process process = builder(settings, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException(name + " did not exit within " + within + ", see " + out + " and " + err);
+            }
+            return new CommandRun(process.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What a command run by {@link #runCommand} exited with and printed. */
+    public record CommandRun(int exitCode, String stdout, String stderr) {
+    }
+
+    private static ProcessBuilder builder(Map<String, String> settings, String... args) {
+        ProcessBuilder builder = new ProcessBuilder(command(settings, args));
+        // Only the settings given here: a datasource of the surrounding build must not leak in.
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("QUARKUS_") || variable.startsWith("PAYBRIDGE_"));
+        return builder;
+    }
+
+    /**
+     * A serving replica started by {@link #startReplica} with {@code settings} (ports included);
+     * closing it stops it (SIGTERM, then SIGKILL).
+     */
+    public record Replica(Process process, String managementUrl, Path log, Map<String, String> settings) implements AutoCloseable {
 
         private void awaitReady(Duration within) {
             try {
@@ -95,9 +130,10 @@ public final class PackagedApplication {
             }
         }
 
-        private boolean ready() {
+        /** Whether it answers ready now; fails when it has exited. */
+        public boolean ready() {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the replica exited with " + process.exitValue() + " while starting, see " + log);
+                throw new IllegalStateException("the replica exited with " + process.exitValue() + ", see " + log);
             }
             try {
                 HttpRequest request = HttpRequest.newBuilder(URI.create(managementUrl + "/q/health/ready")).timeout(Duration.ofSeconds(3)).build();
