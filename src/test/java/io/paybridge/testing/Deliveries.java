@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,9 +55,10 @@ public final class Deliveries {
      * a test compares it before and after.
      */
     public static long eventsGauge(String status) {
-        Matcher gauge = Pattern.compile("(?m)^paybridge_events\\{status=\"" + status + "\"} ([0-9.E]+)$").matcher(metrics());
-        assertThat(gauge.find()).as("paybridge_events{status=\"%s\"} in the metrics", status).isTrue();
-        return Math.round(Double.parseDouble(gauge.group(1)));
+        String series = "paybridge_events{status=\"" + status + "\"}";
+        Optional<Double> value = scraped(series);
+        assertThat(value).as("%s in the metrics", series).isPresent();
+        return Math.round(value.get());
     }
 
     /**
@@ -64,8 +66,12 @@ public final class Deliveries {
      * so a test compares values, never whether a series is there.
      */
     public static double series(String series) {
+        return scraped(series).orElse(0.0);
+    }
+
+    private static Optional<Double> scraped(String series) {
         Matcher value = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics());
-        return value.find() ? Double.parseDouble(value.group(1)) : 0;
+        return value.find() ? Optional.of(Double.parseDouble(value.group(1))) : Optional.empty();
     }
 
     /** The application's Prometheus metrics, as scraped. */
