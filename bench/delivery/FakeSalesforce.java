@@ -34,6 +34,9 @@ import com.sun.net.httpserver.HttpServer;
  *   GET   /bench/stats    one line: tokens, calls, records, refused, first_request_ms (token or call),
  *                         last_call_ms, max_in_flight
  *   POST  /bench/reset    zeroes them (between runs)
+ *   POST  /bench/usage?spent=true|false   while true, every usage header and the Limits resource
+ *                         report the org's daily allowance as spent (the benchmark pauses delivery
+ *                         this way, through Paybridge's max-api-usage, while it stores a backlog)
  * The counts are printed again on exit.
  */
 public class FakeSalesforce {
@@ -48,6 +51,7 @@ public class FakeSalesforce {
     /** Never reset: Salesforce's daily usage only grows, and record ids stay unique. */
     private final AtomicLong apiUsage = new AtomicLong();
     private final AtomicLong recordIds = new AtomicLong();
+    private volatile boolean allowanceSpent;
 
     private final AtomicLong tokenCount = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
@@ -122,7 +126,7 @@ public class FakeSalesforce {
                 refuse(exchange, 401, "INVALID_SESSION_ID", "Session expired or invalid");
                 return;
             }
-            long used = apiUsage.incrementAndGet();
+            long used = usage();
             exchange.getResponseHeaders().set("Sforce-Limit-Info", "api-usage=" + used + "/" + apiLimit);
             send(exchange, 200, "{\"DailyApiRequests\":{\"Max\":" + apiLimit + ",\"Remaining\":" + Math.max(0, apiLimit - used) + "}}");
         }
@@ -173,7 +177,7 @@ public class FakeSalesforce {
             if (left > 0) {
                 Thread.sleep(left);
             }
-            exchange.getResponseHeaders().set("Sforce-Limit-Info", "api-usage=" + apiUsage.incrementAndGet() + "/" + apiLimit);
+            exchange.getResponseHeaders().set("Sforce-Limit-Info", "api-usage=" + usage() + "/" + apiLimit);
             send(exchange, 200, results.toString());
             calls.incrementAndGet();
             records.addAndGet(count);
@@ -200,6 +204,15 @@ public class FakeSalesforce {
                     maxInFlight.set(inFlight.get());
                     send(exchange, 200, "reset\n");
                 }
+                case "/bench/usage" -> {
+                    String query = String.valueOf(exchange.getRequestURI().getQuery());
+                    if (!query.matches("spent=(true|false)")) {
+                        send(exchange, 400, "expected ?spent=true or ?spent=false\n");
+                        return;
+                    }
+                    allowanceSpent = query.endsWith("true");
+                    send(exchange, 200, "spent=" + allowanceSpent + "\n");
+                }
                 default -> send(exchange, 404, "unknown\n");
             }
         }
@@ -209,6 +222,12 @@ public class FakeSalesforce {
         return "tokens=" + tokenCount.get() + " calls=" + calls.get() + " records=" + records.get() + " refused=" + refused.get()
                 + " first_request_ms=" + firstRequestMillis.get() + " last_call_ms=" + lastCallMillis.get()
                 + " max_in_flight=" + maxInFlight.get();
+    }
+
+    /** This call's place in the org's daily usage: the whole allowance while it is said to be spent. */
+    private long usage() {
+        long used = apiUsage.incrementAndGet();
+        return allowanceSpent ? Math.max(used, apiLimit) : used;
     }
 
     /** 18 characters like a real record id: a key prefix and a counter. */
