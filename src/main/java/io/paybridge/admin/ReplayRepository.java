@@ -59,7 +59,10 @@ public class ReplayRepository {
     // Hand-written: one statement reaches the next BATCH events in object order, takes every
     // matching event of the objects reached (the last one's too, so the next batch starts after it),
     // locks them in key order and resets them, skipping leased events, counts, and names the last
-    // object for the next batch.
+    // object for the next batch. The matched events are looked up object by object in the object
+    // index: asked for "every event up to the last object reached", PostgreSQL read the account's
+    // events in key order (the primary key gives the lock order for free) and filtered them, all of
+    // them for every batch, and a replay of 500,000 events took two minutes to commit (2026-12-01).
     private static final String REPLAY_OBJECTS = """
             WITH reach AS (
                 SELECT account AS reach_account, object_id AS reach_object_id FROM stripe_event
@@ -73,7 +76,7 @@ public class ReplayRepository {
             matched AS (
                 SELECT account, event_id, lease_expires_at FROM stripe_event
                  WHERE %1$s AND object_id IS NOT NULL
-                   AND (account, object_id) <= (SELECT reach_account, reach_object_id FROM edge)
+                   AND (account, object_id) IN (SELECT reach_account, reach_object_id FROM reach)
                  ORDER BY account, event_id
                    FOR UPDATE),
             replayed AS (%3$s)
@@ -128,19 +131,26 @@ public class ReplayRepository {
 
     private Uni<Batch> replayBatch(SqlClient client, EventFilter filter, Position from, int limit) {
         Where where = Where.of(filter);
-        String statement;
         if (from.stage() == Stage.OBJECTS) {
             if (from.lastKey() != null) {
                 where.add("(account, object_id) > (?, ?)", from.lastAccount(), from.lastKey());
             }
-            statement = REPLAY_OBJECTS;
+            return execute(client, where, objectsBatch(where.sql(), limit));
         } else {
             if (from.lastKey() != null) {
                 where.add("(account, event_id) > (?, ?)", from.lastAccount(), from.lastKey());
             }
-            statement = REPLAY_WITHOUT_OBJECT;
+            return execute(client, where, REPLAY_WITHOUT_OBJECT.formatted(where.sql(), limit, RESET));
         }
-        return client.preparedQuery(statement.formatted(where.sql(), limit, RESET))
+    }
+
+    /** One batch of the objects' pass: the statement, for conditions {@code where} in numbered parameters. */
+    static String objectsBatch(String where, int limit) {
+        return REPLAY_OBJECTS.formatted(where, limit, RESET);
+    }
+
+    private static Uni<Batch> execute(SqlClient client, Where where, String statement) {
+        return client.preparedQuery(statement)
                 .execute(where.parameters())
                 .map(ReplayRepository::batch);
     }
