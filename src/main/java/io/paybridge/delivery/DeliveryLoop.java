@@ -3,8 +3,10 @@ package io.paybridge.delivery;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.paybridge.app.RunMode;
+import io.paybridge.salesforce.ApiUsageRead;
 import io.paybridge.salesforce.Availability;
 import io.paybridge.salesforce.SalesforceClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,7 +21,8 @@ import org.jboss.logging.Logger;
 /**
  * Runs the delivery pipeline for as long as the application runs: one turn after another on each
  * worker, resting when nothing is due (until new events are stored or the poll interval passes)
- * and while Salesforce may not be called. A turn that does not end within the turn timeout is
+ * and while Salesforce may not be called (until that may have changed). When a pause ends, the
+ * worker that finds out wakes the others, so that the whole replica resumes at once. A turn that does not end within the turn timeout is
  * abandoned so that the next one starts; {@link DeliveryLiveness} reports a pipeline whose turns
  * no longer end.
  */
@@ -27,6 +30,8 @@ import org.jboss.logging.Logger;
 public class DeliveryLoop {
 
     private static final Logger LOG = Logger.getLogger(DeliveryLoop.class);
+    /** Shortest rest while Salesforce is still unavailable: an end a little early never makes a busy loop. */
+    static final Duration MIN_PAUSED_REST = Duration.ofMillis(10);
 
     private final DeliveryService service;
     private final SalesforceClient salesforce;
@@ -38,6 +43,8 @@ public class DeliveryLoop {
     private final int workers;
     private final List<Cancellable> running = new CopyOnWriteArrayList<>();
     private final TurnFailureLog failures = new TurnFailureLog(System::nanoTime);
+    /** Whether a worker of this replica last found Salesforce unavailable. */
+    private final AtomicBoolean paused = new AtomicBoolean();
 
     public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DueEventsListener listener,
             DeliveryMetrics metrics, RunMode runMode, DeliveryConfig config) {
@@ -83,6 +90,14 @@ public class DeliveryLoop {
         return metrics.lastTurnAge();
     }
 
+    /**
+     * The org's usage was read while the budget was spent: it may have fallen, and the workers
+     * resting on it would otherwise only look at their next wake.
+     */
+    void usageRead(@Observes ApiUsageRead read) {
+        listener.wakeUp();
+    }
+
     void stop(@Observes ShutdownEvent shutdown) {
         running.forEach(Cancellable::cancel);
         listener.stop();
@@ -106,8 +121,13 @@ public class DeliveryLoop {
         Uni<Void> wakeUp = listener.nextNotification();
         Availability availability = salesforce.availability();
         if (availability != Availability.AVAILABLE) {
+            paused.set(true);
             metrics.turnEnded();
-            return rest(wakeUp);
+            return restWhile(availability, wakeUp);
+        }
+        if (paused.compareAndSet(true, false)) {
+            // The other workers may rest until their poll: Salesforce takes calls again for all of them.
+            listener.wakeUp();
         }
         return service.deliverOnce(worker)
                 .ifNoItem().after(turnTimeout).failWith(() -> new TurnTimedOut(turnTimeout))
@@ -156,6 +176,22 @@ public class DeliveryLoop {
         if (wait.toMillis() < 1) {
             // Timers take whole milliseconds: a shorter wait is no wait.
             return Uni.createFrom().item(0);
+        }
+        return wakeUp
+                .ifNoItem().after(wait).recoverWithItem((Void) null)
+                .replaceWith(0);
+    }
+
+    /**
+     * Until Salesforce may be available again (the circuit's delay, the limit pause, the next read of
+     * the org's usage, whose answer wakes every worker), new events are stored, or the poll interval
+     * passes; never less than {@link #MIN_PAUSED_REST}.
+     */
+    private Uni<Integer> restWhile(Availability availability, Uni<Void> wakeUp) {
+        Duration mayChange = salesforce.mayChangeIn(availability);
+        Duration wait = mayChange.compareTo(pollInterval) < 0 ? mayChange : pollInterval;
+        if (wait.compareTo(MIN_PAUSED_REST) < 0) {
+            wait = MIN_PAUSED_REST;
         }
         return wakeUp
                 .ifNoItem().after(wait).recoverWithItem((Void) null)

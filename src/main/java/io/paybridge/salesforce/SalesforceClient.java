@@ -2,6 +2,7 @@ package io.paybridge.salesforce;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +23,11 @@ import io.paybridge.salesforce.SalesforceException.Kind;
 import io.paybridge.salesforce.SalesforceMetrics.Outcome;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.util.TypeLiteral;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -47,19 +51,23 @@ public class SalesforceClient {
     private final SalesforceAuth auth;
     private final SalesforceMetrics metrics;
     private final ObjectMapper json;
+    private final Event<ApiUsageRead> usageRead;
     private final TypedGuard<Uni<List<RecordResult>>> guard;
     private final Map<String, DataApi> instances = new ConcurrentHashMap<>();
     private final AtomicBoolean budgetCheckRunning = new AtomicBoolean();
     private volatile Instant limitPausedUntil = Instant.EPOCH;
     private volatile Instant budgetPausedSince;
     private volatile Instant lastBudgetCheck = Instant.EPOCH;
+    private volatile Instant circuitOpenedAt = Instant.EPOCH;
 
-    public SalesforceClient(SalesforceConfig config, SalesforceAuth auth, SalesforceMetrics metrics, ObjectMapper json) {
+    public SalesforceClient(SalesforceConfig config, SalesforceAuth auth, SalesforceMetrics metrics, ObjectMapper json,
+            Event<ApiUsageRead> usageRead) {
         this.config = config;
         this.auth = auth;
         this.metrics = metrics;
         this.json = json;
-        this.guard = guard(config);
+        this.usageRead = usageRead;
+        this.guard = guard(config, this::circuitChanged);
         if (config.deliveryEnabled()) {
             LOG.infof("Delivery to Salesforce enabled: %s via %s, API %s, %d records a call",
                     config.auth(), config.loginUrl(), config.apiVersion(), config.batchSize());
@@ -76,7 +84,8 @@ public class SalesforceClient {
     /**
      * Whether a call may be made now. Each reason to wait is Salesforce's own: the circuit, the
      * org's API limit, the API budget Paybridge may use. While the budget is spent, the org's usage
-     * is read again every {@code budget-recheck} so that delivery goes on once it falls.
+     * is read again every {@code budget-recheck} so that delivery goes on once it falls; each read
+     * is announced ({@link ApiUsageRead}), as its answer comes after this call.
      */
     public Availability availability() {
         if (metrics.circuitOpen()) {
@@ -95,6 +104,22 @@ public class SalesforceClient {
                     metrics.apiUsage() * 100);
         }
         return Availability.AVAILABLE;
+    }
+
+    /**
+     * How long {@link #availability()} may go on giving this reason, at most: until the circuit lets
+     * a probe through, until the limit pause ends, until the org's usage is due to be read again
+     * (its answer is announced). Zero or negative when the reason may be gone already.
+     */
+    public Duration mayChangeIn(Availability reason) {
+        Instant now = Instant.now();
+        Instant next = switch (reason) {
+            case AVAILABLE -> now;
+            case CIRCUIT_OPEN -> circuitOpenedAt.plus(config.circuit().delay());
+            case LIMIT_EXCEEDED -> limitPausedUntil;
+            case BUDGET_SPENT -> lastBudgetCheck.plus(config.budgetRecheck());
+        };
+        return Duration.between(now, next);
     }
 
     /** When calls refused for the org's API limit may be made again; a past instant when they may now. */
@@ -119,8 +144,22 @@ public class SalesforceClient {
                 .ifNoItem().after(config.timeout()).fail()
                 .eventually(() -> budgetCheckRunning.set(false))
                 .subscribe().with(
-                        response -> metrics.limitInfo(response.getHeaderString("Sforce-Limit-Info")),
+                        this::usageRead,
                         failure -> LOG.debugf("Salesforce API usage not read: %s", failure.toString()));
+    }
+
+    /** Announced once the usage is stored, so that whoever hears it finds the new usage. */
+    private void usageRead(Response limits) {
+        metrics.limitInfo(limits.getHeaderString("Sforce-Limit-Info"));
+        usageRead.fire(new ApiUsageRead(metrics.apiUsage()));
+    }
+
+    /** The breaker half-opens by itself after its delay; until then calls wait for it. */
+    private void circuitChanged(CircuitBreakerState state) {
+        if (state == CircuitBreakerState.OPEN) {
+            circuitOpenedAt = Instant.now();
+        }
+        LOG.warnf("Circuit breaker 'salesforce' is now %s", state);
     }
 
     private void pauseForLimit() {
@@ -332,7 +371,8 @@ public class SalesforceClient {
      * Timeouts are not retried here, and no retry starts after half the timeout has gone, so that
      * one call ends well within the delivery lease.
      */
-    private static TypedGuard<Uni<List<RecordResult>>> guard(SalesforceConfig config) {
+    private static TypedGuard<Uni<List<RecordResult>>> guard(SalesforceConfig config,
+            Consumer<CircuitBreakerState> circuitChanged) {
         long timeout = config.timeout().toMillis();
         long delay = config.retry().delay().toMillis();
         return TypedGuard.create(RESULTS)
@@ -346,7 +386,7 @@ public class SalesforceClient {
                 .failureRatio(config.circuit().failureRatio())
                 .delay(config.circuit().delay().toMillis(), ChronoUnit.MILLIS)
                 .when(SalesforceClient::salesforceFailed)
-                .onStateChange(state -> LOG.warnf("Circuit breaker 'salesforce' is now %s", state))
+                .onStateChange(circuitChanged)
                 .done()
                 .withRetry()
                 .maxRetries(config.retry().maxRetries())

@@ -1,0 +1,11 @@
+package io.paybridge.salesforce;
+
+/**
+ * The org's API usage was read again while delivery was paused for {@code max-api-usage}: a CDI
+ * event, so that whoever waits for Salesforce can ask {@link SalesforceClient#availability()} at
+ * once instead of at its next wake, without this package knowing who waits.
+ *
+ * @param usage share of the org's daily API requests used, as read
+ */
+public record ApiUsageRead(double usage) {
+}
