@@ -1,0 +1,143 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.testing.Deliveries.awaitAllDone;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Webhooks.postSigned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.FakeSalesforce.CallFault;
+import io.paybridge.testing.HasPackagedTwin;
+import io.paybridge.testing.InjectFakeSalesforce;
+import io.paybridge.testing.StripeEvents;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestDatabase.Delivery;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The end of a pause is noticed without the poll, and the whole replica resumes at once: with a poll
+ * interval of five minutes, a worker that waited for it would deliver nothing within the deadline.
+ */
+@QuarkusTest
+@HasPackagedTwin
+@TestProfile(DeliveryResumeTest.Profile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class DeliveryResumeTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @InjectFakeSalesforce
+    FakeSalesforce salesforce;
+
+    @Test
+    void eventsStoredWhileTheBudgetIsSpentAreDeliveredOnceUsageFalls() {
+        // Other integrations have used 95 % of the org's daily calls: the first answer says so.
+        salesforce.apiUsage(95_000, 100_000);
+        deliverPayout(newPayoutId());
+
+        String id = postPayout(newPayoutId());
+        // Paused: the org's usage is read again every budget-recheck, not every poll.
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isZero();
+        assertThat(delivery(id).status()).isEqualTo("pending");
+
+        salesforce.apiUsage(10_000, 100_000);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(delivery(id).attempts()).isEqualTo(1);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+    }
+
+    @Test
+    void everyWorkerResumesWhenTheBudgetIsFreed() {
+        salesforce.apiUsage(95_000, 100_000);
+        deliverPayout(newPayoutId());
+        String tag = StripeEvents.uniqueTag();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            ids.add(postPayout("po_resume_" + i + "_" + tag));
+        }
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
+        assertThat(ids).allSatisfy(id -> assertThat(salesforce.callsWith(PAYOUT, id)).isZero());
+
+        // Calls wait at the fake: each worker holds one object a turn and one call at a time, so two
+        // calls held at once are two workers at work.
+        salesforce.holdCalls();
+        salesforce.apiUsage(10_000, 100_000);
+
+        await().atMost(DEADLINE).until(() -> salesforce.callsInFlight() >= 2);
+        salesforce.releaseCalls();
+        awaitAllDone("default", tag, ids.size());
+        assertThat(ids).allSatisfy(id -> {
+            assertThat(delivery(id).status()).isEqualTo("delivered");
+            assertThat(delivery(id).attempts()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void eventsStoredDuringTheLimitPauseAreDeliveredWhenItEnds() {
+        String refused = newPayoutId();
+        salesforce.failNextCallsWith(PAYOUT, refused, 1, CallFault.REQUEST_LIMIT_EXCEEDED);
+        postPayout(refused);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(refused).lastError())
+                .contains("REQUEST_LIMIT_EXCEEDED"));
+
+        String id = postPayout(newPayoutId());
+
+        // The pause of the profile is 2 s: the workers rest until it ends, not until their poll.
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(delivery(id).attempts()).isEqualTo(1);
+        assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+    }
+
+    private void deliverPayout(String id) {
+        postPayout(id);
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+    }
+
+    private static String postPayout(String id) {
+        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
+        return id;
+    }
+
+    private static String newPayoutId() {
+        return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /** The delivery of the event that {@link StripeEvents#payout} builds for this payout (evt_<payout id>). */
+    private static Delivery delivery(String payoutId) {
+        return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow();
+    }
+
+    /**
+     * The delivery profile, polling every five minutes, with four workers that each take one object
+     * a turn and make one call at a time. Calls get ten seconds (and leases outlive them), so that a
+     * call held at the fake is not a timeout.
+     */
+    public static class Profile extends DeliveryProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return settingsWith(Map.of(
+                    "paybridge.delivery.poll-interval", "5m",
+                    "paybridge.delivery.workers", "4",
+                    "paybridge.delivery.concurrency", "1",
+                    "paybridge.delivery.claim-size", "1",
+                    "paybridge.delivery.claim-objects", "1",
+                    "paybridge.salesforce.budget-recheck", "300ms",
+                    "paybridge.salesforce.timeout", "10s",
+                    "paybridge.delivery.lease", "30s"));
+        }
+    }
+}
