@@ -41,9 +41,7 @@ class ClaimPlanTest {
         try (Connection connection = TestDatabase.connect()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE SCHEMA " + SCHEMA);
-                statement.execute("SET LOCAL search_path = " + SCHEMA + ", public");
-                statement.execute("CREATE TABLE " + SCHEMA + ".stripe_event (LIKE public.stripe_event INCLUDING ALL)");
+                TestDatabase.scratchEventTable(connection, SCHEMA);
                 storeDelivered(connection, account);
                 statement.execute("ANALYZE stripe_event");
                 replay(connection, account);

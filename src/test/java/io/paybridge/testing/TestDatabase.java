@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -42,6 +43,19 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
         migrateOnce();
         return DriverManager.getConnection(setting("quarkus.datasource.jdbc.url"),
                 setting("quarkus.datasource.username"), setting("quarkus.datasource.password"));
+    }
+
+    /**
+     * A fresh copy of the event table with its indexes (as on a new database: the shared table's
+     * indexes carry other tests' history), in a schema of its own that unqualified statements find
+     * first on the search path, for the rest of the connection's transaction: the caller rolls it back.
+     */
+    public static void scratchEventTable(Connection connection, String schema) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+            statement.execute("SET LOCAL search_path = " + schema + ", public");
+            statement.execute("CREATE TABLE " + schema + ".stripe_event (LIKE public.stripe_event INCLUDING ALL)");
+        }
     }
 
     /**
