@@ -3,7 +3,6 @@ package io.paybridge.delivery;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.paybridge.app.RunMode;
 import io.paybridge.salesforce.ApiUsageRead;
@@ -21,10 +20,10 @@ import org.jboss.logging.Logger;
 /**
  * Runs the delivery pipeline for as long as the application runs: one turn after another on each
  * worker, resting when nothing is due (until new events are stored or the poll interval passes)
- * and while Salesforce may not be called (until that may have changed). When a pause ends, the
- * worker that finds out wakes the others, so that the whole replica resumes at once. A turn that does not end within the turn timeout is
- * abandoned so that the next one starts; {@link DeliveryLiveness} reports a pipeline whose turns
- * no longer end.
+ * and while Salesforce may not be called (until that may change: the workers of a replica rest
+ * until the same moment, or until the org's usage is read, and so resume together). A turn that
+ * does not end within the turn timeout is abandoned so that the next one starts;
+ * {@link DeliveryLiveness} reports a pipeline whose turns no longer end.
  */
 @ApplicationScoped
 public class DeliveryLoop {
@@ -43,8 +42,6 @@ public class DeliveryLoop {
     private final int workers;
     private final List<Cancellable> running = new CopyOnWriteArrayList<>();
     private final TurnFailureLog failures = new TurnFailureLog(System::nanoTime);
-    /** Whether a worker of this replica last found Salesforce unavailable. */
-    private final AtomicBoolean paused = new AtomicBoolean();
 
     public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DueEventsListener listener,
             DeliveryMetrics metrics, RunMode runMode, DeliveryConfig config) {
@@ -121,13 +118,8 @@ public class DeliveryLoop {
         Uni<Void> wakeUp = listener.nextNotification();
         Availability availability = salesforce.availability();
         if (availability != Availability.AVAILABLE) {
-            paused.set(true);
             metrics.turnEnded();
             return restWhile(availability, wakeUp);
-        }
-        if (paused.compareAndSet(true, false)) {
-            // The other workers may rest until their poll: Salesforce takes calls again for all of them.
-            listener.wakeUp();
         }
         return service.deliverOnce(worker)
                 .ifNoItem().after(turnTimeout).failWith(() -> new TurnTimedOut(turnTimeout))

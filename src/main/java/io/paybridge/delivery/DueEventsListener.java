@@ -1,11 +1,13 @@
 package io.paybridge.delivery;
 
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.paybridge.event.DueEventsSignal;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
@@ -28,7 +30,14 @@ public class DueEventsListener {
     private static final long RECONNECT_MILLIS = 1000;
 
     private final Vertx vertx;
-    private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
+    /** Notifications heard so far: a waiter that took its signal before the last one is woken at once. */
+    private final AtomicLong heard = new AtomicLong();
+    /**
+     * The workers resting now. Each leaves when it wakes or gives up: signals hung on one shared
+     * future stayed attached to it until the next notification, and a replica that heard none for a
+     * day held a rest's worth of them for every poll interval (a million cost 1.6 GB of heap).
+     */
+    private final Set<UniEmitter<? super Void>> waiting = ConcurrentHashMap.newKeySet();
     private PgSubscriber subscriber;
 
     public DueEventsListener(Vertx vertx) {
@@ -63,13 +72,27 @@ public class DueEventsListener {
      * also catches a notification that arrives while the claim runs.
      */
     Uni<Void> nextNotification() {
-        // A copy per waiter: a waiter that gives up cancels its copy, never the signal others wait on.
-        CompletableFuture<Void> signal = next.get().copy();
-        return Uni.createFrom().completionStage(signal);
+        long taken = heard.get();
+        return Uni.createFrom().emitter(emitter -> rest(emitter, taken));
+    }
+
+    private void rest(UniEmitter<? super Void> emitter, long taken) {
+        waiting.add(emitter);
+        emitter.onTermination(() -> waiting.remove(emitter));
+        // Checked after joining: a notification from now on finds this waiter in the set.
+        if (heard.get() != taken) {
+            emitter.complete(null);
+        }
     }
 
     void wakeUp() {
-        next.getAndSet(new CompletableFuture<>()).complete(null);
+        heard.incrementAndGet();
+        waiting.forEach(emitter -> emitter.complete(null));
+    }
+
+    /** Workers resting now, for tests. */
+    int resting() {
+        return waiting.size();
     }
 
     /** The application's own datasource, as Dev Services or the operator configured it. */
