@@ -4,6 +4,9 @@ import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Deliveries.awaitAllDone;
 import static io.paybridge.testing.Deliveries.metrics;
 import static io.paybridge.testing.Deliveries.series;
+import static io.paybridge.testing.Payouts.delivery;
+import static io.paybridge.testing.Payouts.newPayoutId;
+import static io.paybridge.testing.Payouts.postPayout;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -242,27 +245,8 @@ class DeliveryFaultsTest {
     }
 
     private String deliverPayout(String id) {
-        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
+        postPayout(id);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
         return id;
-    }
-
-    /** Posts a payout event (id {@code evt_<payout id>}) of a new payout; returns the payout id. */
-    private static String postPayout() {
-        return postPayout(newPayoutId());
-    }
-
-    private static String postPayout(String id) {
-        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
-        return id;
-    }
-
-    private static String newPayoutId() {
-        return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    }
-
-    /** The delivery of the event that {@link StripeEvents#payout} builds for this payout (evt_<payout id>). */
-    private static Delivery delivery(String payoutId) {
-        return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow();
     }
 }

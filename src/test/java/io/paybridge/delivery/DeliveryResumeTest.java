@@ -1,8 +1,10 @@
 package io.paybridge.delivery;
 
 import static io.paybridge.testing.Deliveries.awaitAllDone;
+import static io.paybridge.testing.Payouts.delivery;
+import static io.paybridge.testing.Payouts.newPayoutId;
+import static io.paybridge.testing.Payouts.postPayout;
 import static io.paybridge.testing.SObjects.PAYOUT;
-import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforce.CallFault;
@@ -18,7 +19,6 @@ import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
-import io.paybridge.testing.TestDatabase.Delivery;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -105,20 +105,6 @@ class DeliveryResumeTest {
     private void deliverPayout(String id) {
         postPayout(id);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
-    }
-
-    private static String postPayout(String id) {
-        postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
-        return id;
-    }
-
-    private static String newPayoutId() {
-        return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    }
-
-    /** The delivery of the event that {@link StripeEvents#payout} builds for this payout (evt_<payout id>). */
-    private static Delivery delivery(String payoutId) {
-        return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.paybridge.delivery;
 
+import static io.paybridge.testing.Payouts.delivery;
+import static io.paybridge.testing.Payouts.newPayoutId;
 import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
@@ -9,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.InjectFakeSalesforce;
@@ -67,11 +68,7 @@ class DeliveryWakeUpTest {
     }
 
     private static String status(String payoutId) {
-        return TestDatabase.delivery("default", "evt_" + payoutId).orElseThrow().status();
-    }
-
-    private static String newPayoutId() {
-        return "po_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return delivery(payoutId).status();
     }
 
     /**
