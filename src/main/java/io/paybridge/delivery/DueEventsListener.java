@@ -35,7 +35,7 @@ public class DueEventsListener {
     /**
      * The workers resting now. Each leaves when it wakes or gives up: signals hung on one shared
      * future stayed attached to it until the next notification, and a replica that heard none for a
-     * day held a rest's worth of them for every poll interval (a million cost 1.6 GB of heap).
+     * day held a rest's worth of them for every poll interval (two million held 1.6 GB of heap).
      */
     private final Set<UniEmitter<? super Void>> waiting = ConcurrentHashMap.newKeySet();
     private PgSubscriber subscriber;
