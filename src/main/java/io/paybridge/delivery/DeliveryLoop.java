@@ -163,15 +163,12 @@ public class DeliveryLoop {
      * passes (another replica's retries, a notification lost while not listening).
      */
     private Uni<Integer> rest(Uni<Void> wakeUp) {
-        Duration untilDue = service.untilNextDue();
-        Duration wait = untilDue.compareTo(pollInterval) < 0 ? untilDue : pollInterval;
+        Duration wait = atMostPollInterval(service.untilNextDue());
         if (wait.toMillis() < 1) {
             // Timers take whole milliseconds: a shorter wait is no wait.
             return Uni.createFrom().item(0);
         }
-        return wakeUp
-                .ifNoItem().after(wait).recoverWithItem((Void) null)
-                .replaceWith(0);
+        return restAtMost(wait, wakeUp);
     }
 
     /**
@@ -180,11 +177,16 @@ public class DeliveryLoop {
      * passes; never less than {@link #MIN_PAUSED_REST}.
      */
     private Uni<Integer> restWhile(Availability availability, Uni<Void> wakeUp) {
-        Duration mayChange = salesforce.mayChangeIn(availability);
-        Duration wait = mayChange.compareTo(pollInterval) < 0 ? mayChange : pollInterval;
-        if (wait.compareTo(MIN_PAUSED_REST) < 0) {
-            wait = MIN_PAUSED_REST;
-        }
+        Duration wait = atMostPollInterval(salesforce.mayChangeIn(availability));
+        return restAtMost(wait.compareTo(MIN_PAUSED_REST) < 0 ? MIN_PAUSED_REST : wait, wakeUp);
+    }
+
+    private Duration atMostPollInterval(Duration wait) {
+        return wait.compareTo(pollInterval) < 0 ? wait : pollInterval;
+    }
+
+    /** @return no events claimed, once woken or after {@code wait} */
+    private static Uni<Integer> restAtMost(Duration wait, Uni<Void> wakeUp) {
         return wakeUp
                 .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .replaceWith(0);

@@ -151,7 +151,7 @@ public class SalesforceClient {
     /** Announced once the usage is stored, so that whoever hears it finds the new usage. */
     private void usageRead(Response limits) {
         metrics.limitInfo(limits.getHeaderString("Sforce-Limit-Info"));
-        usageRead.fire(new ApiUsageRead(metrics.apiUsage()));
+        usageRead.fire(new ApiUsageRead());
     }
 
     /** The breaker half-opens by itself after its delay; until then calls wait for it. */
