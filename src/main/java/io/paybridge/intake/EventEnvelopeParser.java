@@ -154,10 +154,27 @@ public final class EventEnvelopeParser {
             if (text.indexOf('\u0000') >= 0) {
                 throw invalid("The event carries a NUL character in an envelope field");
             }
+            // Half of a surrogate pair, escaped alone, is valid JSON but not Unicode: PostgreSQL stored
+            // it as '?', and two events differing only there shared one id (the second was lost).
+            if (hasLoneSurrogate(text)) {
+                throw invalid("The event carries text that is not Unicode (a lone surrogate) in an envelope field");
+            }
             return text;
         }
         parser.skipChildren();
         return null;
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** An event that cannot be placed in time cannot be ordered against the others of its object. */

@@ -79,6 +79,26 @@ class EventEnvelopeParserTest {
         assertInvalid(bytes(json));
     }
 
+    /**
+     * A lone surrogate escape is valid JSON but not Unicode: PostgreSQL stored it as {@code ?}, so
+     * two events differing only there had one id, and the second was answered "duplicate" and lost.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"id\":\"evt_\\ud800x\",\"type\":\"x\"}", "{\"id\":\"evt_1\",\"type\":\"invoice.\\udfff\"}",
+            "{\"id\":\"evt_1\",\"type\":\"x\",\"data\":{\"object\":{\"id\":\"in_\\ud800\",\"object\":\"invoice\"}}}",
+            "{\"id\":\"evt_\\udc00\\ud800\",\"type\":\"x\"}" })
+    void refusesTextThatIsNotUnicode(String json) {
+        assertInvalid(bytes(json));
+    }
+
+    @Test
+    void keepsCharactersOutsideTheBasicPlane() {
+        EventEnvelope envelope = parser.parse(bytes("{\"id\":\"evt_\\ud83d\\ude00\",\"type\":\"x\"}"), RECEIVED);
+
+        assertThat(envelope.id()).isEqualTo("evt_\uD83D\uDE00");
+    }
+
     @Test
     void refusesOverlongIdentifiers() {
         assertInvalid(bytes("{\"id\":\"evt_" + "x".repeat(300) + "\",\"type\":\"x\"}"));
