@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -26,6 +27,9 @@ public final class StripeSignatureVerifier {
     private static final String ALGORITHM = "HmacSHA256";
     private static final HexFormat HEX = HexFormat.of();
     private static final int SIGNATURE_BYTES = 32;
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+    /** Longer than this, a {@code t} is no time of this era, and might not fit in a long. */
+    private static final int MAX_TIMESTAMP_DIGITS = 18;
 
     private final long toleranceSeconds;
 
@@ -46,7 +50,7 @@ public final class StripeSignatureVerifier {
             throw new IntakeRejection(IntakeError.SIGNATURE_MISMATCH,
                     "No v1 signature matches the payload with any secret of this account");
         }
-        if (Math.abs(nowEpochSeconds - parsed.timestamp()) > toleranceSeconds) {
+        if (!parsed.within(nowEpochSeconds, toleranceSeconds)) {
             throw new IntakeRejection(IntakeError.TIMESTAMP_OUT_OF_TOLERANCE,
                     "The signature timestamp is more than " + toleranceSeconds + "s away from the server's clock");
         }
@@ -81,15 +85,11 @@ public final class StripeSignatureVerifier {
         if (signatures.isEmpty()) {
             throw new IntakeRejection(IntakeError.MALFORMED_SIGNATURE, "The Stripe-Signature header has no v1 signature");
         }
-        return new ParsedHeader(parseTimestamp(timestamp), signatures);
-    }
-
-    private static long parseTimestamp(String value) {
-        if (value.isEmpty() || value.length() > 12 || !value.chars().allMatch(Character::isDigit)) {
+        if (!INTEGER.matcher(timestamp).matches()) {
             throw new IntakeRejection(IntakeError.MALFORMED_SIGNATURE,
-                    "The Stripe-Signature timestamp (t=) is not a Unix time in seconds");
+                    "The Stripe-Signature timestamp (t=) is not an integer");
         }
-        return Long.parseLong(value);
+        return new ParsedHeader(timestamp, signatures);
     }
 
     private static boolean anyMatches(byte[] body, ParsedHeader header, List<byte[]> secretKeys) {
@@ -100,6 +100,7 @@ public final class StripeSignatureVerifier {
         if (candidates.isEmpty()) {
             return false;
         }
+        // Stripe signs the timestamp as the header writes it.
         byte[] signedPrefix = (header.timestamp() + ".").getBytes(StandardCharsets.US_ASCII);
         boolean matched = false;
         // Every secret and every candidate is compared even after a match, so the time taken
@@ -147,6 +148,19 @@ public final class StripeSignatureVerifier {
         }
     }
 
-    record ParsedHeader(long timestamp, List<String> signatures) {
+    /** @param timestamp the {@code t} of the header, an integer of any size, as written */
+    record ParsedHeader(String timestamp, List<String> signatures) {
+
+        /**
+         * An integer that is no Unix time of this era (negative, or beyond a long) is a timestamp
+         * out of tolerance, not a malformed header: only a {@code t} that is not an integer is.
+         */
+        boolean within(long nowEpochSeconds, long toleranceSeconds) {
+            if (timestamp.length() > MAX_TIMESTAMP_DIGITS) {
+                return false;
+            }
+            long seconds = Long.parseLong(timestamp);
+            return seconds >= nowEpochSeconds - toleranceSeconds && seconds <= nowEpochSeconds + toleranceSeconds;
+        }
     }
 }

@@ -67,10 +67,28 @@ class StripeSignatureVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "garbage", "v1=abc", "t=abc,v1=abc", "t=,v1=abc", "t=-5,v1=abc", "t=1.5,v1=abc",
-            "t=99999999999999999999,v1=abc", "t=1795428200", "t=1795428200,v0=abc", "t=1795428200,v2=abc" })
+    @ValueSource(strings = { "garbage", "v1=abc", "t=abc,v1=abc", "t=,v1=abc", "t=1.5,v1=abc", "t=+5,v1=abc",
+            "t=1e9,v1=abc", "t=1795428200", "t=1795428200,v0=abc", "t=1795428200,v2=abc" })
     void refusesAMalformedHeader(String header) {
         assertRejected(header, IntakeError.MALFORMED_SIGNATURE);
+    }
+
+    /** Only a {@code t} that is not an integer makes a header malformed (SPEC 1); any integer is a time. */
+    @ParameterizedTest
+    @ValueSource(strings = { "-5", "0", "99999999999999999999", "-99999999999999999999" })
+    void takesAnyIntegerAsATimeAndRefusesOneOutOfTolerance(String timestamp) {
+        String header = "t=" + timestamp + ",v1=" + StripeSigner.v1(CURRENT, body, timestamp);
+
+        assertRejected(header, IntakeError.TIMESTAMP_OUT_OF_TOLERANCE);
+        assertRejected("t=" + timestamp + ",v1=" + "0".repeat(64), IntakeError.SIGNATURE_MISMATCH);
+    }
+
+    @Test
+    void signsTheTimestampAsTheHeaderWritesIt() {
+        String padded = "000" + NOW;
+        String header = "t=" + padded + ",v1=" + StripeSigner.v1(CURRENT, body, padded);
+
+        assertThatCode(() -> verifier.verify(body, header, keys(CURRENT), NOW)).doesNotThrowAnyException();
     }
 
     @Test

@@ -23,6 +23,11 @@ public final class StripeSigner {
     }
 
     public static String v1(String secret, byte[] payload, long timestamp) {
+        return v1(secret, payload, Long.toString(timestamp));
+    }
+
+    /** For a header whose {@code t} is written in a way of its own (padded, negative, huge). */
+    public static String v1(String secret, byte[] payload, String timestamp) {
         try {
             return Webhook.Util.computeHmacSha256(secret,
                     timestamp + "." + new String(payload, StandardCharsets.UTF_8));
