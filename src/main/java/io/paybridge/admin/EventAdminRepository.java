@@ -122,7 +122,7 @@ public class EventAdminRepository {
             try {
                 String[] parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split("\n", -1);
                 String[] time = parts[0].split("\\.");
-                if (parts.length != 3 || time.length != 2) {
+                if (parts.length != 3 || time.length != 2 || EventFilter.hasNul(parts[1]) || EventFilter.hasNul(parts[2])) {
                     throw new IllegalArgumentException();
                 }
                 return new Cursor(Instant.ofEpochSecond(Long.parseLong(time[0]), Long.parseLong(time[1])), parts[1], parts[2]);

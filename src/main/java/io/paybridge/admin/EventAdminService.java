@@ -53,6 +53,9 @@ public class EventAdminService {
     }
 
     public Uni<Optional<EventDetail>> find(String account, String eventId) {
+        if (EventFilter.hasNul(account) || EventFilter.hasNul(eventId)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
         return repository.find(account, eventId)
                 .chain(found -> found.isEmpty()
                         ? Uni.createFrom().item(Optional.<EventDetail>empty())

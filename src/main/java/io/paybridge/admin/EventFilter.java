@@ -34,6 +34,17 @@ public record EventFilter(
         if (since.isPresent() && until.isPresent() && !since.get().isBefore(until.get())) {
             throw new InvalidRequestException("since must be before until");
         }
+        if (account.filter(EventFilter::hasNul).isPresent() || ids.stream().anyMatch(EventFilter::hasNul)) {
+            throw new InvalidRequestException("account and ids cannot contain a NUL character");
+        }
+    }
+
+    /**
+     * Text PostgreSQL cannot hold, so no stored event carries it (intake refuses it): asking for it
+     * is a mistake to name, not a database failure.
+     */
+    static boolean hasNul(String text) {
+        return text.indexOf('\u0000') >= 0;
     }
 
     /**

@@ -13,14 +13,16 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import io.paybridge.testing.HasPackagedTwin;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -114,6 +116,11 @@ class AdminApiTest {
         admin().queryParam("limit", "0").get("events").then().statusCode(400).body("message", containsString("limit"));
         admin().queryParam("limit", "ten").get("events").then().statusCode(400).body("message", containsString("limit"));
         admin().queryParam("after", "not-a-cursor").get("events").then().statusCode(400).body("message", containsString("after"));
+        // PostgreSQL text cannot hold NUL: a request naming one is the caller's mistake, not the database's.
+        String cursorWithNul = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("1700000000.0\ndefault\u0000\nevt_1".getBytes(StandardCharsets.UTF_8));
+        admin().queryParam("after", cursorWithNul).get("events").then().statusCode(400).body("message", containsString("after"));
+        admin().queryParam("account", "def\u0000ault").get("events").then().statusCode(400).body("message", containsString("NUL"));
         admin().queryParam("type", "Invoice.Paid'; drop").get("events").then().statusCode(400).body("message", containsString("type"));
         admin().get("nothing-here").then().statusCode(404).body("error", equalTo("not_found"));
     }
@@ -140,6 +147,8 @@ class AdminApiTest {
                 .body("payload.data.object.id", equalTo(payout));
         admin().get("events/default/evt_unknown" + tag).then().statusCode(404).body("error", equalTo("not_found"));
         admin().get("events/nobody/evt_" + payout).then().statusCode(404);
+        admin().urlEncodingEnabled(false).get("events/default/evt_%00" + payout).then().statusCode(404)
+                .body("error", equalTo("not_found"));
     }
 
     @Test
@@ -240,6 +249,7 @@ class AdminApiTest {
         replayRaw("[1,2]").statusCode(400).body("error", equalTo("invalid_request"));
         replayRaw("not json").statusCode(400).body("message", containsString("not a replay request"));
         replayRaw("").statusCode(400);
+        replayRaw("{\"ids\":[\"evt_\\u0000x\"]}").statusCode(400).body("message", containsString("NUL"));
         replayRaw("{\"status\":\"dead\",\"pad\":\"" + "x".repeat(70_000) + "\"}").statusCode(413);
     }
 
