@@ -207,6 +207,8 @@ class ManifestsTest {
                     assertThat(metrics).as(metric.group() + " is documented").contains("`" + metric.group());
                 }
                 assertThat(rule.at("/labels/severity").asText()).isIn("warning", "critical");
+                String runbook = rule.at("/annotations/runbook").asText();
+                assertThat(ROOT.resolve(runbook)).as("the runbook file of " + rule.path("alert").asText()).isRegularFile();
             }
         }
         assertThat(alerts).contains("PaybridgeOldestPendingEventTooOld", "PaybridgeDeadEventsGrowing",

@@ -69,7 +69,8 @@ public class DeliveryMetrics {
     private final AtomicLong oldestPendingMillis = new AtomicLong();
     private final Meter.MeterProvider<Counter> records;
     private final Timer lag;
-    private volatile Instant lastTurnEnded = Instant.now();
+    /** Null while no pipeline runs here (delivery disabled, or a command's process). */
+    private volatile Instant lastTurnEnded;
 
     public DeliveryMetrics(MeterRegistry registry, Pool pool, Routes routes) {
         this.registry = registry;
@@ -88,8 +89,11 @@ public class DeliveryMetrics {
                     .tag("status", status.value())
                     .register(registry);
         }
-        Gauge.builder("paybridge.delivery.last.turn.age.seconds", this, metrics -> metrics.lastTurnAge().toMillis() / 1000.0)
-                .description("Time since a delivery turn last ended; grows without bound when the pipeline is stuck")
+        // NaN where no pipeline runs: an age that grew from the start of a replica with delivery
+        // disabled would raise the stuck-delivery alert on a healthy one.
+        Gauge.builder("paybridge.delivery.last.turn.age.seconds", this, DeliveryMetrics::lastTurnAgeSeconds)
+                .description("Time since a delivery turn last ended; grows without bound when the pipeline is stuck;"
+                        + " NaN where delivery does not run")
                 .register(registry);
         Gauge.builder("paybridge.oldest.pending.age.seconds", oldestPendingMillis, millis -> millis.get() / 1000.0)
                 .description("Age of the oldest event waiting for delivery (pending or retrying)")
@@ -136,8 +140,14 @@ public class DeliveryMetrics {
         lastTurnEnded = Instant.now();
     }
 
+    /** Zero where no pipeline runs. */
     Duration lastTurnAge() {
-        return Duration.between(lastTurnEnded, Instant.now());
+        Instant ended = lastTurnEnded;
+        return ended == null ? Duration.ZERO : Duration.between(ended, Instant.now());
+    }
+
+    private double lastTurnAgeSeconds() {
+        return lastTurnEnded == null ? Double.NaN : lastTurnAge().toMillis() / 1000.0;
     }
 
     void settled(List<SettledEvent> settled, DeliveryPlan plan, Instant now) {

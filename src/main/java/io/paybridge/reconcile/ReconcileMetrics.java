@@ -15,7 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * {@code paybridge_reconcile_runs_total{account,outcome}},
  * {@code paybridge_reconcile_events_total{account,outcome}} ({@code stored}, {@code present}) and
- * {@code paybridge_reconcile_last_success_timestamp_seconds{account}}. The counters count this
+ * {@code paybridge_reconcile_last_success_timestamp_seconds{account}}, and while the schedule is on
+ * {@code paybridge_reconcile_every_seconds}. The counters count this
  * replica's sweeps; the timestamp is the deployment's, read from the database, so that every replica
  * reports it whichever of them swept last (the alert takes the max).
  *
@@ -58,10 +59,16 @@ public class ReconcileMetrics {
      */
     private final Map<String, Double> lastSuccess = new ConcurrentHashMap<>();
 
-    public ReconcileMetrics(MeterRegistry registry, Accounts accounts) {
+    public ReconcileMetrics(MeterRegistry registry, Accounts accounts, ReconcileConfig config) {
         this.registry = registry;
         for (Account account : accounts.withApiKey()) {
             watch(account.name());
+        }
+        // The alert's "3 x every" reads the schedule from here instead of a copy of it in the rule.
+        if (!config.every().isZero()) {
+            Gauge.builder("paybridge.reconcile.every.seconds", config, settings -> settings.every().toSeconds())
+                    .description("How often the deployment sweeps (paybridge.reconcile.every), seconds")
+                    .register(registry);
         }
     }
 

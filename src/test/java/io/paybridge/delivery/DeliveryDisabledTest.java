@@ -4,6 +4,7 @@ import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.paybridge.salesforce.SalesforceClient;
+import io.paybridge.testing.Deliveries;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -38,5 +39,11 @@ class DeliveryDisabledTest {
         assertThat(stored.status()).isEqualTo("pending");
         assertThat(stored.attempts()).isZero();
         assertThat(stored.leaseOwner()).isNull();
+    }
+
+    /** An age that grew from the start here would raise the stuck-delivery alert on a healthy replica. */
+    @Test
+    void reportsNoTurnAgeWhereNoPipelineRuns() {
+        assertThat(Deliveries.metrics()).containsPattern("(?m)^paybridge_delivery_last_turn_age_seconds NaN$");
     }
 }
