@@ -58,20 +58,23 @@ public class ReplayRepository {
 
     // Hand-written: one statement reaches the next BATCH events in object order, adds the matching
     // events of the last object reached that the limit cut off (so the next batch starts after it),
-    // locks them all in key order and resets them, skipping leased events, counts, and names the last
-    // object for the next batch. No step joins the table to a list it scans again per row, or reads
-    // the table to find a batch's rows, whatever the statistics say: the events are locked one by
-    // one through the primary key in key order (a lateral lookup with its own lock is planned as
-    // just that), and the last object's are looked up in the object index alone (the fence keeps
-    // the filter from steering the lookup onto another index). Asked for "the events of the objects reached", PostgreSQL
-    // planned, with statistics from before the account's events arrived (a bulk load that
-    // autovacuum had not analysed yet), a nested loop that compared each of the account's 19,501
-    // events with the 4,359 objects reached: one batch took 13.4 s, and a replay of 10,000 events
-    // drained at a fifth of its usual rate (2026-12-01). Asked for "every event up to the last object
-    // reached", it read the account's events in key order and filtered them, all of them for every
-    // batch (a replay of 500,000 events took two minutes to commit). The filter is not checked again
-    // once a row is locked: what a concurrent settle changes under it is its status, and a replay
-    // of an event that was just delivered only pushes it once more.
+    // locks them all in key order and resets them, skipping leased events, counts, and names the
+    // last object for the next batch. No step joins the table to a list it scans again per row, or
+    // reads the table to find a batch's rows, whatever the statistics say: the events are locked one
+    // by one through the primary key in key order (a lateral lookup with its own lock is planned as
+    // just that), and the last object's are looked up in the object index alone (the fence keeps the
+    // filter from steering the lookup onto another index).
+    //
+    // What this replaces: asked for "the events of the objects reached", PostgreSQL planned, with
+    // statistics from before the account's events arrived (a bulk load autovacuum had not analysed
+    // yet), a nested loop that compared each of the account's 19,501 events with the 4,359 objects
+    // reached: one batch took 13.4 s, and a replay of 10,000 events drained at a fifth of its usual
+    // rate (2026-12-01). Asked for "every event up to the last object reached", it read the
+    // account's events in key order and filtered them, all of them for every batch (a replay of
+    // 500,000 events took two minutes to commit).
+    //
+    // The filter is not checked again once a row is locked: what a concurrent settle changes under
+    // it is its status, and a replay of an event that was just delivered only pushes it once more.
     private static final String REPLAY_OBJECTS = """
             WITH reach AS (
                 SELECT account AS reach_account, object_id AS reach_object_id, event_id AS reach_event_id
