@@ -35,6 +35,20 @@ use_database() {
   eval "$("$(dirname "${BASH_SOURCE[0]}")/pg" env)"
 }
 
+# Builds target/quarkus-app (tests skipped; extra arguments go to Maven). With JDK 25 the package's
+# AOT cache is trained against a throwaway database, paybridge_aot of scripts/pg's cluster, created
+# anew (src/build/AotTraining.java): a start from that cache loads Flyway's, the JDBC driver's and the
+# reactive client's classes from it too. Without a local cluster (Docker's Dev Services instead),
+# the training runs without a database, as a plain `./mvnw package` does.
+package_app() {
+  local training=()
+  if ! docker_available; then
+    PAYBRIDGE_PG_DB=paybridge_aot "$(dirname "${BASH_SOURCE[0]}")/pg" fresh >/dev/null
+    training=(-Dpaybridge.aot.training.database="postgresql://127.0.0.1:${PAYBRIDGE_PG_PORT:-55432}/paybridge_aot")
+  fi
+  ./mvnw -B -q package -DskipTests "${training[@]}" "$@"
+}
+
 # The operator console's tests (src/test/java/io/paybridge/console) drive Debian's headless Chromium
 # through chromedriver. Installed here when missing, as root and quietly; otherwise say what is needed.
 ensure_chromium() {
