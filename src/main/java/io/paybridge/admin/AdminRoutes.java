@@ -2,6 +2,7 @@ package io.paybridge.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.quarkus.vertx.http.ManagementInterface;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
@@ -53,6 +55,7 @@ public class AdminRoutes {
         router.route("/admin/*").handler(this::authorize);
         router.get("/admin/events").handler(this::list);
         router.get("/admin/events/:account/:id").handler(this::find);
+        router.post("/admin/replay").handler(this::requireJson);
         router.post("/admin/replay").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.post("/admin/replay").handler(this::replay);
         router.get("/admin/stats").handler(this::stats);
@@ -111,6 +114,26 @@ public class AdminRoutes {
                 ctx.queryParams().get("bucket")));
     }
 
+    /**
+     * A replay request is JSON, whatever its size. curl's {@code -d} alone sends a form's content type,
+     * which the body handler would decode as a form and refuse past a few kilobytes: one clear answer
+     * instead, before the body is read.
+     */
+    private void requireJson(RoutingContext ctx) {
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || isJson(contentType)) {
+            ctx.next();
+            return;
+        }
+        JsonAnswers.error(ctx, 415, "unsupported_media_type",
+                "a replay request is a JSON object: send it with Content-Type: application/json");
+    }
+
+    static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
     private void replay(RoutingContext ctx) {
         if (ctx.body() != null && ctx.body().length() > MAX_BODY_BYTES) {
             JsonAnswers.error(ctx, 413, "payload_too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
@@ -159,7 +182,9 @@ public class AdminRoutes {
 
     /** Failures of the router itself, such as a body over the limit, answered in the API's shape. */
     private void routingFailed(RoutingContext ctx) {
-        int status = ctx.statusCode() == 413 ? 413 : 400;
+        // A form's field past the management limits is a body over this API's limit too.
+        boolean tooLarge = ctx.statusCode() == 413 || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException;
+        int status = tooLarge ? 413 : 400;
         String message = status == 413 ? "the body is larger than " + MAX_BODY_BYTES + " bytes" : "the request cannot be read";
         if (ctx.failure() != null && ctx.statusCode() < 0) {
             failed(ctx, ctx.failure());

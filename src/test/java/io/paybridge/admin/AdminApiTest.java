@@ -253,6 +253,23 @@ class AdminApiTest {
         replayRaw("{\"status\":\"dead\",\"pad\":\"" + "x".repeat(70_000) + "\"}").statusCode(413);
     }
 
+    @Test
+    void refusesAReplayThatIsNotJsonWhateverItsSize() {
+        String small = "{\"status\":\"dead\",\"dryRun\":true}";
+        String large = "{\"status\":\"dead\",\"dryRun\":true,\"ids\":[" + "\"evt_not_stored_x\",".repeat(900) + "\"evt_not_stored_y\"]}";
+        for (String body : List.of(small, large)) {
+            admin().contentType("application/x-www-form-urlencoded").body(body).post("replay").then()
+                    .statusCode(415)
+                    .body("error", equalTo("unsupported_media_type"))
+                    .body("message", containsString("Content-Type: application/json"));
+        }
+        admin().contentType("application/x-www-form-urlencoded").body("{\"pad\":\"" + "x".repeat(70_000) + "\"}")
+                .post("replay").then().statusCode(413).body("error", equalTo("payload_too_large"));
+        admin().contentType("text/plain").body(small).post("replay").then().statusCode(415);
+        admin().contentType("application/json; charset=utf-8").body(large).post("replay").then().statusCode(200)
+                .body("replayed", equalTo(0));
+    }
+
     // --- helpers ---------------------------------------------------------------------------------
 
     static RequestSpecification admin() {
