@@ -109,6 +109,8 @@ public final class FakeSalesforce {
     /** When set, the daily usage Salesforce reports instead of the count of calls. */
     private volatile Integer apiUsed;
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    /** Open once the fake stops: a call still in its simulated latency answers at once. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private FakeSalesforce() {
         server = new WireMockServer(wireMockConfig()
@@ -127,6 +129,7 @@ public final class FakeSalesforce {
     }
 
     public void stop() {
+        stopped.countDown();
         server.stop();
     }
 
@@ -635,13 +638,16 @@ public final class FakeSalesforce {
         }
     }
 
-    /** Salesforce's simulated latency: the fault under test, not a synchronisation. */
-    private static void pause(Duration duration) {
+    /**
+     * Salesforce's simulated latency, the fault under test: the call stays in flight (and its records
+     * unwritten) for that long, or until the fake stops.
+     */
+    private void pause(Duration duration) {
         if (duration.isZero()) {
             return;
         }
         try {
-            Thread.sleep(duration.toMillis());
+            stopped.await(duration.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
