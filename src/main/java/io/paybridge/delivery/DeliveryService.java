@@ -63,8 +63,7 @@ public class DeliveryService {
     private final Backoff backoff;
     private final String replica;
     private final AtomicLong turns = new AtomicLong();
-    /** The earliest moment an event this replica settled as not done comes due again. */
-    private final AtomicReference<Instant> nextDue = new AtomicReference<>(Instant.MAX);
+    private final NextDue nextDue = new NextDue();
 
     @Inject
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
@@ -364,29 +363,30 @@ public class DeliveryService {
         Instant now = Instant.now();
         return repository.settle(turn.lessee, settled, turn.held, written, turn.fetched)
                 .invoke(() -> metrics.settled(settled, plan, now))
-                .invoke(() -> rememberNextDue(settled, now));
+                .invoke(() -> rememberNextDue(settled));
     }
 
-    private void rememberNextDue(List<SettledEvent> settled, Instant now) {
+    /**
+     * The database dates an event due again from the start of the settle, by its own clock: a moment
+     * taken once it has answered is never earlier, so a worker woken then finds the event due. One
+     * taken before the settle can be, by the wait for a connection: the claim then finds nothing, and
+     * the worker, its due moment spent, rests until the poll (a second, by default).
+     */
+    private void rememberNextDue(List<SettledEvent> settled) {
+        Instant now = Instant.now();
         settled.stream()
                 .filter(event -> !event.status().done())
                 .map(event -> now.plus(event.dueIn()))
                 .min(Instant::compareTo)
-                .ifPresent(due -> nextDue.accumulateAndGet(due, (a, b) -> a.isBefore(b) ? a : b));
+                .ifPresent(nextDue::add);
     }
 
     /**
-     * How long a resting worker may wait before events this replica retried come due: retries
+     * How long a resting worker may wait before events this replica handed back come due: they
      * need no notification and should not wait for the poll interval either.
      */
     Duration untilNextDue() {
-        Instant due = nextDue.get();
-        Duration wait = Duration.between(Instant.now(), due);
-        if (wait.isNegative() || wait.isZero()) {
-            nextDue.compareAndSet(due, Instant.MAX);
-            return Duration.ZERO;
-        }
-        return wait;
+        return nextDue.until(Instant.now());
     }
 
     private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome) {

@@ -2,6 +2,7 @@ package io.paybridge.delivery;
 
 import static io.paybridge.testing.Payouts.delivery;
 import static io.paybridge.testing.Payouts.newPayoutId;
+import static io.paybridge.testing.SObjects.PAYMENT;
 import static io.paybridge.testing.SObjects.PAYOUT;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static io.restassured.RestAssured.given;
@@ -11,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.InjectFakeSalesforce;
@@ -65,6 +67,48 @@ class DeliveryWakeUpTest {
 
         await().atMost(DEADLINE).until(() -> salesforce.callsWith(PAYOUT, id) > calls);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(id)).isEqualTo("delivered"));
+    }
+
+    /**
+     * A charge writes its payment intent's record: while that record's push is held at the fake, the
+     * charge's event is handed back every {@link DeliveryService#RECORD_BUSY_DELAY}, and nothing
+     * notifies the workers of its due time: each hand-back is woken by the replica's own clock.
+     */
+    @Test
+    void anEventWaitingOnARecordAnotherTurnPushesIsDeliveredRightAfterThatPush() {
+        String tag = StripeEvents.uniqueTag();
+        String paymentIntent = "pi_wait" + tag;
+        String charge = "ch_wait" + tag;
+        salesforce.holdCalls();
+        try {
+            postSigned(StripeEvents.paymentIntent(paymentIntent).created(1_764_590_000).bytes()).statusCode(200);
+            await().atMost(DEADLINE).until(() -> salesforce.callsWith(PAYMENT, paymentIntent) == 1);
+            postSigned(StripeEvents.charge(charge).field("payment_intent", paymentIntent).created(1_764_590_001).bytes()).statusCode(200);
+
+            double firstHandBack = await().atMost(DEADLINE)
+                    .until(() -> handedBackAt("evt_" + charge), Optional::isPresent)
+                    .orElseThrow();
+            // Five hand-backs and more: each wake-up followed the one before without waiting for the poll.
+            await().atMost(DEADLINE).until(() -> handedBackAt("evt_" + charge).orElse(0.0) >= firstHandBack + 1_000);
+        } finally {
+            salesforce.releaseCalls();
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(eventStatus("evt_" + charge)).isEqualTo("delivered"));
+        assertThat(salesforce.record(PAYMENT, paymentIntent)).containsEntry("Charge_Id__c", charge);
+    }
+
+    /** When the event, handed back without an attempt, is due again (epoch millis); empty while it is not. */
+    private static Optional<Double> handedBackAt(String eventId) {
+        return TestDatabase.findRow("""
+                SELECT extract(epoch FROM next_attempt_at) * 1000 FROM stripe_event
+                 WHERE account = 'default' AND event_id = ? AND status = 'pending' AND attempts = 0
+                   AND lease_owner IS NULL AND next_attempt_at > received_at""",
+                row -> row.getDouble(1), eventId);
+    }
+
+    private static String eventStatus(String eventId) {
+        return TestDatabase.delivery("default", eventId).orElseThrow().status();
     }
 
     private static String status(String payoutId) {
