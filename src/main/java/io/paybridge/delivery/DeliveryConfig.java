@@ -90,6 +90,16 @@ public interface DeliveryConfig {
      */
     Optional<Duration> turnTimeout();
 
+    /**
+     * On shutdown, how long the turns in flight get to end: their Salesforce calls answered and
+     * their outcomes settled, so that a rolling update leaves no claim to wait out its lease. Workers
+     * take no new turn once shutdown begins; a turn still running after this is abandoned (its
+     * claims come back after their lease). Keep it, with {@code quarkus.shutdown.timeout}, within
+     * the pod's {@code terminationGracePeriodSeconds}.
+     */
+    @WithDefault("15s")
+    Duration shutdownWait();
+
     /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
     static void check(DeliveryConfig delivery, ConfigBounds bounds) {
         bounds.atLeast("max-attempts", delivery.maxAttempts(), 1);
@@ -97,5 +107,6 @@ public interface DeliveryConfig {
         bounds.between("workers", delivery.workers(), 1, 16);
         bounds.between("claim-size", delivery.claimSize(), 1, 10000);
         bounds.between("claim-objects", delivery.claimObjects(), 1, 10000);
+        bounds.atLeast("shutdown-wait", delivery.shutdownWait(), Duration.ZERO);
     }
 }

@@ -3,6 +3,8 @@ package io.paybridge.delivery;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.paybridge.app.RunMode;
 import io.paybridge.salesforce.ApiUsageRead;
@@ -23,7 +25,8 @@ import org.jboss.logging.Logger;
  * and while Salesforce may not be called (until that may change: the workers of a replica rest
  * until the same moment, or until the org's usage is read, and so resume together). A turn that
  * does not end within the turn timeout is abandoned so that the next one starts;
- * {@link DeliveryLiveness} reports a pipeline whose turns no longer end.
+ * {@link DeliveryLiveness} reports a pipeline whose turns no longer end. On shutdown the workers take
+ * no new turn and the turns in flight end and settle, within {@code paybridge.delivery.shutdown-wait}.
  */
 @ApplicationScoped
 public class DeliveryLoop {
@@ -39,8 +42,11 @@ public class DeliveryLoop {
     private final RunMode runMode;
     private final Duration pollInterval;
     private final Duration turnTimeout;
+    private final Duration shutdownWait;
     private final int workers;
     private final List<Cancellable> running = new CopyOnWriteArrayList<>();
+    private final CountDownLatch workersEnded;
+    private volatile boolean stopping;
     private final TurnFailureLog failures = new TurnFailureLog(System::nanoTime);
 
     public DeliveryLoop(DeliveryService service, SalesforceClient salesforce, DueEventsListener listener,
@@ -52,7 +58,9 @@ public class DeliveryLoop {
         this.runMode = runMode;
         this.pollInterval = config.pollInterval();
         this.turnTimeout = DeliveryService.turnTimeout(config);
+        this.shutdownWait = config.shutdownWait();
         this.workers = config.workers();
+        this.workersEnded = new CountDownLatch(workers);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -63,7 +71,8 @@ public class DeliveryLoop {
         metrics.turnEnded();
         for (int worker = 0; worker < workers; worker++) {
             int id = worker;
-            running.add(Multi.createBy().repeating().uni(() -> turnOrRest(id)).indefinitely()
+            running.add(Multi.createBy().repeating().uni(() -> turnOrRest(id)).whilst(ignored -> !stopping)
+                    .onTermination().invoke(workersEnded::countDown)
                     .subscribe().with(
                             ignored -> {
                             },
@@ -95,9 +104,34 @@ public class DeliveryLoop {
         listener.wakeUp();
     }
 
+    /**
+     * Cancelling a turn would leave its claims to wait out their lease (a call may still be in flight,
+     * so they cannot be given back): the workers stop taking turns, the resting ones are woken, and
+     * those in a turn end it first.
+     */
     void stop(@Observes ShutdownEvent shutdown) {
+        if (running.isEmpty()) {
+            return;
+        }
+        stopping = true;
+        listener.wakeUp();
+        if (awaitWorkersEnded()) {
+            LOG.info("Delivery stopped: the turns in flight ended and settled");
+        } else {
+            LOG.warnf("Delivery turns still running %s after shutdown began: abandoned, their claims come back "
+                    + "after their lease", shutdownWait);
+        }
         running.forEach(Cancellable::cancel);
         listener.stop();
+    }
+
+    private boolean awaitWorkersEnded() {
+        try {
+            return workersEnded.await(shutdownWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**
@@ -105,6 +139,9 @@ public class DeliveryLoop {
      * step (turn or rest) can last longer than its own deadline.
      */
     private Uni<Integer> turnOrRest(int worker) {
+        if (stopping) {
+            return Uni.createFrom().item(0);
+        }
         // Past the turn's own timeout and a full rest: only a defect gets here.
         Duration deadline = turnTimeout.multipliedBy(2).plus(pollInterval);
         return turn(worker)

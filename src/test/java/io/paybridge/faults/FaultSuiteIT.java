@@ -403,6 +403,53 @@ class FaultSuiteIT {
                         stripeApi.listRequests().size()));
     }
 
+    // --- 8 -----------------------------------------------------------------------------------------
+
+    /**
+     * A rolling update stops a replica with SIGTERM while its calls are in flight (held at the fake, so
+     * on any machine). It takes no new turn, lets the turns in flight end and settle, and exits leaving
+     * no claim behind: its successor delivers the rest at once, not after the lease.
+     */
+    @Test
+    @Order(8)
+    void stoppedDuringDeliveryEndsItsTurnsAndLeavesNoClaimBehind() {
+        Map<String, String> config = config();
+        // A lease far longer than the scenario's deadlines: a claim left behind could not expire in time.
+        config.put("paybridge.delivery.lease", "5m");
+        PaybridgeProcess app = application("delivery-stop", config);
+        List<StoryEvent> events = StoryEvents.generate(10, 5, ACCOUNTS);
+        SignedTraffic stripe = new SignedTraffic();
+        salesforce.holdCalls();
+        stripe.send(() -> app, sends(events, 1), 32);
+        awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
+
+        Instant stopAsked = Instant.now();
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(app::stop, WORKERS);
+        awaitTrue(Duration.ofSeconds(30), () -> app.readiness() != 200);
+        salesforce.releaseCalls();
+        stopped.join();
+        Duration stopping = Duration.between(stopAsked, Instant.now());
+
+        assertThat(app.alive()).isFalse();
+        assertThat(stopping).as("SIGTERM until the process ended").isLessThan(Duration.ofSeconds(25));
+        assertThat(postgres.count("SELECT count(*) FROM stripe_event WHERE status = 'delivered'"))
+                .as("events the stopping replica's turns in flight settled").isPositive();
+        assertThat(postgres.count("SELECT count(*) FROM stripe_event WHERE lease_owner IS NOT NULL"))
+                .as("events left claimed").isZero();
+        assertThat(postgres.count("SELECT count(*) FROM salesforce_record WHERE lease_owner IS NOT NULL"))
+                .as("records left leased").isZero();
+
+        Instant restarted = Instant.now();
+        app.start();
+        awaitDone(events.size(), Duration.ofSeconds(120));
+        Duration recovery = Duration.between(restarted, Instant.now());
+        Settled settled = auditAfterDelivery(stripe, events);
+        FaultReport.row("8. SIGTERM during delivery", stripe.answers().size(), stripe.acknowledged().size(), stored().size(),
+                settled, duplicates(), recovery,
+                String.format("calls in flight at the SIGTERM; the replica ended its turns and exited in %.1f s, no claim "
+                        + "or record lease left; its successor delivered the rest", stopping.toMillis() / 1000.0));
+    }
+
     /**
      * The events moved to the last hours, keeping their order (a hundredth of their spacing), so that
      * they fall in the sweep's 72 h window as events Stripe still lists.
