@@ -60,6 +60,22 @@ public class WebhookRoutes {
                 .handler(ctx -> receive(ctx, ctx.pathParam("account")));
         router.routeWithRegex("^" + PATH + "(/[^/]*)?/?$").order(ORDER + 1)
                 .handler(this::methodNotAllowed);
+        // Any other path is not a webhook (no account, no metric, no log line: scanners would fill
+        // them), but the answer says why as the webhooks' refusals do, not with an HTML page.
+        router.errorHandler(404, WebhookRoutes::notFound);
+    }
+
+    private static void notFound(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(404)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(new JsonObject()
+                        .put("error", "not_found")
+                        .put("message", "This port serves only POST " + PATH + " and POST " + PATH + "/<account>")
+                        .encode());
     }
 
     private void methodNotAllowed(RoutingContext ctx) {

@@ -289,6 +289,18 @@ class WebhookTest {
                 .body("error", equalTo("method_not_allowed"));
     }
 
+    @Test
+    void answersAnyOtherPathWithAJsonNotFound() {
+        given().when().get("/").then()
+                .statusCode(404)
+                .contentType("application/json")
+                .body("error", equalTo("not_found"))
+                .body("message", containsString("POST /webhooks/stripe"));
+        given().contentType("application/json").body("{}").when().post("/webhooks/stripe/default/extra").then()
+                .statusCode(404)
+                .body("error", equalTo("not_found"));
+    }
+
     static List<Path> fixturesOfBothApiVersions() {
         return StripeFixtures.allEvents();
     }
