@@ -153,6 +153,11 @@ public class DeliveryLoop {
     /** @return how many events the turn claimed */
     private Uni<Integer> turn(int worker) {
         Uni<Void> wakeUp = listener.nextNotification();
+        // Read after taking the notification: stop() sets the flag before it wakes, so a stop that
+        // came in between is seen here rather than after a whole rest.
+        if (stopping) {
+            return Uni.createFrom().item(0);
+        }
         Availability availability = salesforce.availability();
         if (availability != Availability.AVAILABLE) {
             metrics.turnEnded();
