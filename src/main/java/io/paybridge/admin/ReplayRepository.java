@@ -35,14 +35,15 @@ import jakarta.enterprise.context.ApplicationScoped;
  *
  * <p>Batches of 1,000 rather than 5,000: delivery cannot take a batch before its commit, and with
  * 5,000 a 10,000-event replay committed in three steps (500, 5,000, 4,500) over 0.6-0.7 s, so the
- * replicas waited on the last half; in smaller steps they follow the replay closely. Probes of a
- * 10,000-event story replay: 6,250-7,752 events/s against 4,202-5,714; a 500,000-event one lost
- * nothing (7,328 events/s, 2026-12-01).
+ * replicas waited on the last half; in smaller steps they follow the replay closely: a 10,000-event
+ * story replay drained at 4,902-5,814 events/s against 4,202-4,505. The price is at 500,000 events:
+ * the replay itself answers after 62-124 s instead of 34-81 s, with one to four replicas delivering
+ * beside it, and costs PostgreSQL more per event (docs/benchmarks.md, aec0804, 2026-12-01).
  */
 @ApplicationScoped
 public class ReplayRepository {
 
-    /** Objects' events reset per statement: about 20 ms of work for the database. */
+    /** Objects' events reset per statement. */
     static final int BATCH = 1_000;
 
     /** The first statement's batch: what delivery can start on while the next ones run. */
