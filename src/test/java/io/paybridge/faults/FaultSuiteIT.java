@@ -288,15 +288,19 @@ class FaultSuiteIT {
         Instant start = Instant.now();
 
         stripe.send(() -> app, sends, 64);
+        // A commit slower than store-timeout is answered 503 (SPEC 1), which a machine whose disk
+        // stalls for seconds gives at any load; Stripe sends such an event again, and so does this.
+        retryUntilAcknowledged(stripe, app, sends);
         awaitDone(events.size(), Duration.ofSeconds(180));
         Duration drained = Duration.between(start, Instant.now());
 
-        assertThat(stripe.statusCounts()).containsOnlyKeys(200);
+        assertThat(stripe.statusCounts().keySet()).as("every status answered").isSubsetOf(200, 503);
         long objects = ExpectedState.inOrder(events).values().stream().mapToLong(Map::size).sum();
         Settled settled = auditAfterDelivery(stripe, events);
         FaultReport.row("5. storm", sends.size(), stripe.acknowledged().size(), stored().size(), settled, duplicates(),
                 drained, String.format("%,d distinct events, %,d Salesforce records, 3 accounts, old and new secrets; "
-                        + "time is sent to all delivered", events.size(), objects));
+                        + "%,d answered 503 and sent again; time is sent to all delivered", events.size(), objects,
+                        stripe.statusCounts().getOrDefault(503, 0L)));
     }
 
     // --- 6 -----------------------------------------------------------------------------------------
