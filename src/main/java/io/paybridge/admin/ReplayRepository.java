@@ -16,7 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * per batch, which the entity model would spread over a read and a write per event. Its dry run
  * counts with the same conditions, so that it names exactly the events the replay would match.
  *
- * <p>A replay goes through the matching events in batches of about {@link #BATCH}, each batch its
+ * <p>A replay goes through the matching events in batches of up to about {@link #BATCH}, each batch its
  * own transaction. One statement for a month-end replay of 500,000 events held every row locked for
  * over a minute, competing with the replicas' claims and settles, and delivery could not start until
  * it committed; in batches, delivery starts with the first one. The price: a replay is no longer all
@@ -30,24 +30,24 @@ import jakarta.enterprise.context.ApplicationScoped;
  * events came due batches later: on a 500,000-event story replay each claim locked 2.6 times the
  * events it took, since its bound in objects left most of what it had locked (2026-12-01).
  *
- * <p>The first batch is a tenth of the others: delivery waits for its commit, and a replay of 10,000
- * events spent about a tenth of its whole drain waiting for a first batch of 5,000 (2026-12-01).
- *
- * <p>Batches of 1,000 rather than 5,000: delivery cannot take a batch before its commit, and with
- * 5,000 a 10,000-event replay committed in three steps (500, 5,000, 4,500) over 0.6-0.7 s, so the
- * replicas waited on the last half; in smaller steps they follow the replay closely: a 10,000-event
- * story replay drained at 4,902-5,814 events/s against 4,202-4,505. The price is at 500,000 events:
- * the replay itself answers after 62-124 s instead of 34-81 s, with one to four replicas delivering
- * beside it, and costs PostgreSQL more per event (docs/benchmarks.md, aec0804, 2026-12-01).
+ * <p>The first batch is small and each next one doubles, up to {@link #BATCH}: delivery cannot take
+ * a batch before its commit. With one batch size of 5,000, a replay of 10,000 events spent about a
+ * tenth of its whole drain waiting for the first commit, and the replicas then waited on the last
+ * half; with 1,000 throughout (aec0804) they followed closely, but a replay of 500,000 events took
+ * 500 statements, answered after 62-124 s and cost PostgreSQL 151 us an event against 90 for a drain
+ * of the same events as they arrived. Growing from 100 to 5,000, delivery starts after the first
+ * hundred and the statements that follow stay ahead of it: in the same hour a 10,000-event story
+ * replay drained at 7,812 / 7,752 events/s against 7,092 / 6,494 with 1,000 throughout, and a
+ * 500,000-event one answered after 26.5 s against 40.9 s, at 124 us an event (docs/benchmarks.md).
  */
 @ApplicationScoped
 public class ReplayRepository {
 
-    /** Objects' events reset per statement. */
-    static final int BATCH = 1_000;
+    /** Most objects' events reset per statement: where the doubling stops. */
+    static final int BATCH = 5_000;
 
     /** The first statement's batch: what delivery can start on while the next ones run. */
-    static final int FIRST_BATCH = BATCH / 10;
+    static final int FIRST_BATCH = 100;
 
     /**
      * Back to pending with a clean slate, except events a replica is pushing right now: their push
@@ -144,11 +144,11 @@ public class ReplayRepository {
 
     /** Every batch of the replay in turn, each committed on its own. */
     public Uni<ReplayResult> replay(SqlClient client, EventFilter filter) {
-        return replayFrom(client, filter, Position.START, new ReplayResult(0, 0));
+        return replayFrom(client, filter, Position.START, new ReplayResult(0, 0), FIRST_BATCH);
     }
 
-    private Uni<ReplayResult> replayFrom(SqlClient client, EventFilter filter, Position from, ReplayResult sofar) {
-        int limit = sofar.matched() == 0 ? FIRST_BATCH : BATCH;
+    private Uni<ReplayResult> replayFrom(SqlClient client, EventFilter filter, Position from, ReplayResult sofar,
+            int limit) {
         return replayBatch(client, filter, from, limit)
                 .chain(batch -> {
                     ReplayResult total = new ReplayResult(sofar.matched() + batch.matched(),
@@ -156,8 +156,13 @@ public class ReplayRepository {
                     Position next = from.after(batch, limit);
                     return next == null
                             ? Uni.createFrom().item(total)
-                            : replayFrom(client, filter, next, total);
+                            : replayFrom(client, filter, next, total, nextLimit(limit));
                 });
+    }
+
+    /** Twice the last batch, up to {@link #BATCH}. */
+    static int nextLimit(int limit) {
+        return Math.min(BATCH, limit * 2);
     }
 
     private Uni<Batch> replayBatch(SqlClient client, EventFilter filter, Position from, int limit) {
