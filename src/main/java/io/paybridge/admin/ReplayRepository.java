@@ -16,7 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * per batch, which the entity model would spread over a read and a write per event. Its dry run
  * counts with the same conditions, so that it names exactly the events the replay would match.
  *
- * <p>A replay goes through the matching events in batches of up to about {@link #BATCH}, each batch its
+ * <p>A replay goes through the matching events in batches of at most about {@link #BATCH}, each batch its
  * own transaction. One statement for a month-end replay of 500,000 events held every row locked for
  * over a minute, competing with the replicas' claims and settles, and delivery could not start until
  * it committed; in batches, delivery starts with the first one. The price: a replay is no longer all
@@ -36,9 +36,11 @@ import jakarta.enterprise.context.ApplicationScoped;
  * half; with 1,000 throughout (aec0804) they followed closely, but a replay of 500,000 events took
  * 500 statements, answered after 62-124 s and cost PostgreSQL 151 us an event against 90 for a drain
  * of the same events as they arrived. Growing from 100 to 5,000, delivery starts after the first
- * hundred and the statements that follow stay ahead of it: in the same hour a 10,000-event story
- * replay drained at 7,812 / 7,752 events/s against 7,092 / 6,494 with 1,000 throughout, and a
- * 500,000-event one answered after 26.5 s against 40.9 s, at 124 us an event (docs/benchmarks.md).
+ * hundred and the statements that follow stay ahead of it: measured at 56c2e51 (2026-12-02), a
+ * 500,000-event replay answered after 30-33 s with one replica delivering beside it and drained at
+ * 7,637-7,711 story events/s (5,907-6,395 with 1,000 throughout), at 141-144 us of PostgreSQL CPU an
+ * event against 103-116 for the same events as they arrived; 10,000 drained at 5,464-7,246
+ * (4,902-5,814), bounded by the replay's own statements (docs/benchmarks.md).
  */
 @ApplicationScoped
 public class ReplayRepository {
