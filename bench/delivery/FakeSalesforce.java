@@ -32,7 +32,7 @@ import com.sun.net.httpserver.HttpServer;
  *                                                                    reads it while over its API budget)
  * and, for the benchmark:
  *   GET   /bench/stats    one line: tokens, calls, records, refused, first_request_ms (token or call),
- *                         last_call_ms, max_in_flight
+ *                         last_call_ms, max_in_flight, in_flight (calls being answered now)
  *   POST  /bench/reset    zeroes them (between runs)
  *   POST  /bench/usage?spent=true|false   while true, every usage header and the Limits resource
  *                         report the org's daily allowance as spent (the benchmark pauses delivery
@@ -221,7 +221,7 @@ public class FakeSalesforce {
     private String stats() {
         return "tokens=" + tokenCount.get() + " calls=" + calls.get() + " records=" + records.get() + " refused=" + refused.get()
                 + " first_request_ms=" + firstRequestMillis.get() + " last_call_ms=" + lastCallMillis.get()
-                + " max_in_flight=" + maxInFlight.get();
+                + " max_in_flight=" + maxInFlight.get() + " in_flight=" + inFlight.get();
     }
 
     /** This call's place in the org's daily usage: the whole allowance while it is said to be spent. */
