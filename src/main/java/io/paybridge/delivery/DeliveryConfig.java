@@ -33,8 +33,12 @@ public interface DeliveryConfig {
     @WithDefault("60s")
     Duration lease();
 
-    /** Salesforce calls in flight at once per replica. */
-    @WithDefault("4")
+    /**
+     * Salesforce calls in flight at once per replica, shared by its workers: a turn's calls wait for
+     * a free one (the wait is not part of a call's timeout), so that while one worker claims, maps
+     * and settles, the other's calls keep Salesforce busy. Replicas x this is the most calls at once.
+     */
+    @WithDefault("8")
     int concurrency();
 
     /**

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
@@ -30,8 +32,8 @@ import org.jboss.logging.Logger;
 
 /**
  * {@code paybridge_events{status}}, {@code paybridge_oldest_pending_age_seconds},
- * {@code paybridge_delivery_lag_seconds}, {@code paybridge_delivery_last_turn_age_seconds} and
- * {@code paybridge_salesforce_records_total{sobject,outcome}}. The first two come from the
+ * {@code paybridge_delivery_lag_seconds}, {@code paybridge_delivery_last_turn_age_seconds},
+ * {@code paybridge_delivery_calls_waiting} and {@code paybridge_salesforce_records_total{sobject,outcome}}. The first two come from the
  * database, shared by every replica, refreshed on a schedule rather than on every scrape.
  *
  * <p>Created at startup, with the records of every SObject the routes write counted at zero for
@@ -67,6 +69,7 @@ public class DeliveryMetrics {
     private final Pool pool;
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final AtomicLong oldestPendingMillis = new AtomicLong();
+    private final AtomicInteger callsWaiting = new AtomicInteger();
     private final Meter.MeterProvider<Counter> records;
     private final Timer lag;
     /** Null while no pipeline runs here (delivery disabled, or a command's process). */
@@ -94,6 +97,10 @@ public class DeliveryMetrics {
         Gauge.builder("paybridge.delivery.last.turn.age.seconds", this, DeliveryMetrics::lastTurnAgeSeconds)
                 .description("Time since a delivery turn last ended; grows without bound when the pipeline is stuck;"
                         + " NaN where delivery does not run")
+                .register(registry);
+        Gauge.builder("paybridge.delivery.calls.waiting", callsWaiting, AtomicInteger::get)
+                .description("Salesforce calls of this replica's turns waiting for one of its"
+                        + " paybridge.delivery.concurrency slots; often above zero: Salesforce is what limits delivery")
                 .register(registry);
         Gauge.builder("paybridge.oldest.pending.age.seconds", oldestPendingMillis, millis -> millis.get() / 1000.0)
                 .description("Age of the oldest event waiting for delivery (pending or retrying)")
@@ -150,11 +157,33 @@ public class DeliveryMetrics {
         return lastTurnEnded == null ? Double.NaN : lastTurnAge().toMillis() / 1000.0;
     }
 
+    /** A call now waiting for a slot, until it starts or is given up. */
+    WaitingCall callWaiting() {
+        callsWaiting.incrementAndGet();
+        return new WaitingCall(callsWaiting);
+    }
+
     void settled(List<SettledEvent> settled, DeliveryPlan plan, Instant now) {
         settled.stream()
                 .filter(event -> event.status() == EventStatus.DELIVERED)
                 .map(event -> plan.event(event.ref()))
                 .filter(event -> event != null)
                 .forEach(event -> lag.record(Duration.between(event.receivedAt(), now)));
+    }
+
+    /** One call counted as waiting; it stops counting once, whether it started or was given up. */
+    static final class WaitingCall {
+        private final AtomicInteger waiting;
+        private final AtomicBoolean over = new AtomicBoolean();
+
+        private WaitingCall(AtomicInteger waiting) {
+            this.waiting = waiting;
+        }
+
+        void over() {
+            if (over.compareAndSet(false, true)) {
+                waiting.decrementAndGet();
+            }
+        }
     }
 }

@@ -30,11 +30,14 @@ import io.paybridge.salesforce.SalesforceClient;
 import io.paybridge.salesforce.SalesforceConfig;
 import io.paybridge.salesforce.SalesforceException;
 import io.paybridge.stripe.StripeFetch;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.jboss.logging.Logger;
 
 /**
@@ -64,6 +67,10 @@ public class DeliveryService {
     private final String replica;
     private final AtomicLong turns = new AtomicLong();
     private final NextDue nextDue = new NextDue();
+    /** A call's timeout plus the retries started within half of it. */
+    private final Duration longestCall;
+    /** The replica's Salesforce calls in flight, shared by its workers' turns. */
+    private final TypedGuard<Uni<Map<RecordKey, RecordOutcome>>> callSlots;
 
     @Inject
     public DeliveryService(DeliveryRepository repository, EventMapper mapper, SalesforceClient salesforce,
@@ -85,6 +92,25 @@ public class DeliveryService {
         this.config = config;
         this.backoff = new Backoff(config.minBackoff(), config.maxBackoff());
         this.replica = replica;
+        this.callSlots = callSlots(config);
+        this.longestCall = longestCall(salesforceConfig);
+    }
+
+    /**
+     * A bulkhead outside the Salesforce client's own guard, so that waiting for a slot never counts
+     * towards a call's timeout or the breaker. Each turn has at most {@code concurrency} calls
+     * started or waiting, so the queue holds every other worker's; only the calls of a turn
+     * abandoned while they waited could overflow it, and those are released, not failed.
+     */
+    private static TypedGuard<Uni<Map<RecordKey, RecordOutcome>>> callSlots(DeliveryConfig config) {
+        return TypedGuard.create(new TypeLiteral<Uni<Map<RecordKey, RecordOutcome>>>() {
+                })
+                .withDescription("Salesforce calls of one replica")
+                .withBulkhead()
+                .limit(config.concurrency())
+                .queueSize(config.workers() * config.concurrency())
+                .done()
+                .build();
     }
 
     /**
@@ -93,7 +119,7 @@ public class DeliveryService {
      * turn must not be abandoned while such a call is still running.
      */
     private static void checkTimings(DeliveryConfig config, SalesforceConfig salesforceConfig, Duration fetchTimeout) {
-        Duration longestCall = salesforceConfig.timeout().multipliedBy(3).dividedBy(2);
+        Duration longestCall = longestCall(salesforceConfig);
         // A turn with thin events fetches from Stripe before it pushes: its event claims should outlast
         // both. Only a warning: a deployment without thin events never fetches, and a claim that runs
         // out is taken again elsewhere and settled once (a settle needs the lease), at worst one more push.
@@ -110,6 +136,10 @@ public class DeliveryService {
             throw new IllegalStateException("paybridge.delivery.turn-timeout (" + turnTimeout(config)
                     + ") must be longer than 1.5 x paybridge.salesforce.timeout (" + salesforceConfig.timeout() + ")");
         }
+    }
+
+    private static Duration longestCall(SalesforceConfig salesforceConfig) {
+        return salesforceConfig.timeout().multipliedBy(3).dividedBy(2);
     }
 
     /** {@code paybridge.delivery.turn-timeout}, by default twice the lease. */
@@ -133,6 +163,7 @@ public class DeliveryService {
                         config.lease())
                 .invoke(turn::claimed)
                 .chain(() -> deliver(turn))
+                .onCancellation().invoke(turn::abandoned)
                 .onFailure().call(failure -> giveBack(turn));
     }
 
@@ -251,8 +282,10 @@ public class DeliveryService {
     private Uni<Map<RecordKey, RecordState>> leaseRecords(Turn turn, List<MappedEvent> mapped) {
         Set<RecordKey> wanted = new LinkedHashSet<>();
         mapped.forEach(event -> wanted.addAll(event.recordKeys()));
+        // Taken before the statement: the database's lease starts later, never earlier.
+        long leasedUntil = System.nanoTime() + config.lease().toNanos();
         return repository.leaseRecords(turn.lessee, wanted, config.lease())
-                .invoke(held -> turn.held(held.keySet()));
+                .invoke(held -> turn.held(held.keySet(), leasedUntil));
     }
 
     /**
@@ -260,12 +293,12 @@ public class DeliveryService {
      * thread, as the mapping, never on the event loop that also answers Stripe's webhooks.
      */
     private Uni<Void> push(Turn turn, Map<RecordKey, RecordState> held) {
-        return Uni.createFrom().item(() -> plan(turn.mapped.take(), held))
+        return Uni.createFrom().item(() -> plan(turn, turn.mapped.take(), held))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(pushes -> pushAndSettle(turn, pushes));
     }
 
-    private Pushes plan(List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
+    private Pushes plan(Turn turn, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
         List<MappedEvent> ready = new ArrayList<>();
         List<ClaimedEvent> waiting = new ArrayList<>();
         for (MappedEvent event : mapped) {
@@ -277,7 +310,7 @@ public class DeliveryService {
             }
         }
         DeliveryPlan plan = DeliveryPlan.of(ready, held);
-        return new Pushes(plan, calls(plan.records()), waiting);
+        return new Pushes(plan, calls(turn, plan.records()), waiting);
     }
 
     private Uni<Void> pushAndSettle(Turn turn, Pushes pushes) {
@@ -288,23 +321,45 @@ public class DeliveryService {
                 .chain(results -> settle(turn, pushes.plan(), results, pushes.waiting()));
     }
 
-    private List<Call> calls(Collection<PlannedRecord> records) {
+    private List<Call> calls(Turn turn, Collection<PlannedRecord> records) {
         Map<String, List<PlannedRecord>> bySObject = new LinkedHashMap<>();
         records.forEach(record -> bySObject
                 .computeIfAbsent(record.key().sobject() + '\n' + record.externalIdField(), k -> new ArrayList<>())
                 .add(record));
         List<Call> calls = new ArrayList<>();
-        bySObject.values().forEach(group -> salesforce.batches(group).forEach(batch -> calls.add(new Call(batch))));
+        bySObject.values().forEach(group -> salesforce.batches(group).forEach(batch -> calls.add(new Call(batch, turn))));
         return calls;
     }
 
     private Uni<Map<RecordKey, RecordOutcome>> upsert(Call call) {
+        DeliveryMetrics.WaitingCall waiting = metrics.callWaiting();
+        return callSlots.get(() -> startedCall(waiting, call))
+                .onTermination().invoke(waiting::over)
+                .onFailure(BulkheadException.class)
+                .recoverWithItem(() -> allRecords(call, RecordOutcome.released("no Salesforce call slot free")))
+                .invoke(outcomes -> metrics.records(call.sobject(), outcomes.values()));
+    }
+
+    /**
+     * A call waits for a slot after its records were leased: one that could still be running when
+     * their lease runs out (another replica could then push them too), or whose turn was abandoned
+     * while it waited, is not made, and its events come back without spending an attempt.
+     */
+    private Uni<Map<RecordKey, RecordOutcome>> startedCall(DeliveryMetrics.WaitingCall waiting, Call call) {
+        waiting.over();
+        if (!call.turn().mayStartCall(longestCall)) {
+            return Uni.createFrom().item(allRecords(call,
+                    RecordOutcome.released("call not made: its records' lease could run out before it ended")));
+        }
+        return callSalesforce(call);
+    }
+
+    private Uni<Map<RecordKey, RecordOutcome>> callSalesforce(Call call) {
         PlannedRecord first = call.records().get(0);
         return salesforce.upsert(first.key().sobject(), first.externalIdField(), call.bodies())
                 .map(results -> perRecord(call, results))
                 .onFailure(SalesforceException.class).recoverWithItem(failure -> wholeCall(call, (SalesforceException) failure))
-                .onFailure().recoverWithItem(failure -> allRecords(call, RecordOutcome.retry(failure.toString())))
-                .invoke(outcomes -> metrics.records(first.key().sobject(), outcomes.values()));
+                .onFailure().recoverWithItem(failure -> allRecords(call, RecordOutcome.retry(failure.toString())));
     }
 
     private static Map<RecordKey, RecordOutcome> perRecord(Call call, List<RecordResult> results) {
@@ -444,7 +499,11 @@ public class DeliveryService {
     private record Pushes(DeliveryPlan plan, List<Call> calls, List<ClaimedEvent> waiting) {
     }
 
-    private record Call(List<PlannedRecord> records) {
+    private record Call(List<PlannedRecord> records, Turn turn) {
+        String sobject() {
+            return records.get(0).key().sobject();
+        }
+
         List<Map<String, Object>> bodies() {
             return records.stream().map(PlannedRecord::body).toList();
         }
@@ -462,6 +521,9 @@ public class DeliveryService {
          */
         private final HandOff<MappedEvent> mapped = new HandOff<>();
         private volatile Set<RecordKey> held = Set.of();
+        /** {@link System#nanoTime()} by which the held records' lease has surely run out. */
+        private volatile long recordsLeasedUntil;
+        private volatile boolean abandoned;
         /** Thin events' objects as fetched, kept on the events; filled before the turn's pushes. */
         private final Map<ClaimedEvent.EventRef, byte[]> fetched = new java.util.concurrent.ConcurrentHashMap<>();
         /** Thin events whose object could not be fetched, settled without a push. */
@@ -484,8 +546,17 @@ public class DeliveryService {
             unmapped.put(events);
         }
 
-        void held(Set<RecordKey> records) {
+        void held(Set<RecordKey> records, long leasedUntilNanos) {
             held = Set.copyOf(records);
+            recordsLeasedUntil = leasedUntilNanos;
+        }
+
+        void abandoned() {
+            abandoned = true;
+        }
+
+        boolean mayStartCall(Duration longestCall) {
+            return !abandoned && System.nanoTime() + longestCall.toNanos() < recordsLeasedUntil;
         }
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.paybridge.accounts.Account;
 import io.paybridge.accounts.Accounts;
+import io.paybridge.stripe.StripeConfig;
 import io.paybridge.stripe.StripeFetch;
 import io.paybridge.stripe.StripeJson;
 import io.paybridge.stripe.StripeObjects;
@@ -38,10 +39,10 @@ public class ThinEventFetcher {
     /** Accounts whose missing API key was already logged: once each, not once per event. */
     private final Set<String> warnedAccounts = ConcurrentHashMap.newKeySet();
 
-    public ThinEventFetcher(Accounts accounts, StripeObjects stripe, DeliveryConfig config) {
+    public ThinEventFetcher(Accounts accounts, StripeObjects stripe, StripeConfig config) {
         this.accounts = accounts;
         this.stripe = stripe;
-        this.concurrency = config.concurrency();
+        this.concurrency = config.fetchConcurrency();
     }
 
     /** The longest {@link #fetch} can take. */

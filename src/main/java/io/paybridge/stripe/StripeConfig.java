@@ -41,9 +41,18 @@ public interface StripeConfig {
     @WithDefault("10s")
     Duration fetchTimeout();
 
+    /**
+     * Fetches of thin events' objects in flight at once per delivery turn. Stripe limits an
+     * account's read requests a second, shared with its other integrations: a fetch answered 429 is
+     * retried with the event's backoff.
+     */
+    @WithDefault("4")
+    int fetchConcurrency();
+
     /** The bounds of these properties, checked as the configuration is read (config/ConfigChecks). */
     static void check(StripeConfig stripe, ConfigBounds bounds) {
         bounds.between("page-size", stripe.pageSize(), 1, 100);
         bounds.between("max-network-retries", stripe.maxNetworkRetries(), 0, 10);
+        bounds.between("fetch-concurrency", stripe.fetchConcurrency(), 1, 64);
     }
 }

@@ -72,8 +72,8 @@ class DeliveryResumeTest {
         await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
         assertThat(ids).allSatisfy(id -> assertThat(salesforce.callsWith(PAYOUT, id)).isZero());
 
-        // Calls wait at the fake: each worker holds one object a turn and one call at a time, so two
-        // calls held at once are two workers at work.
+        // Calls wait at the fake: each worker holds one object a turn, so two calls held at once are
+        // two workers at work.
         salesforce.holdCalls();
         salesforce.apiUsage(10_000, 100_000);
 
@@ -109,7 +109,7 @@ class DeliveryResumeTest {
 
     /**
      * The delivery profile, polling every five minutes, with four workers that each take one object
-     * a turn and make one call at a time. Calls get ten seconds (and leases outlive them), so that a
+     * a turn, and a call slot for each. Calls get ten seconds (and leases outlive them), so that a
      * call held at the fake is not a timeout.
      */
     public static class Profile extends DeliveryProfile {
@@ -118,7 +118,7 @@ class DeliveryResumeTest {
             return settingsWith(Map.of(
                     "paybridge.delivery.poll-interval", "5m",
                     "paybridge.delivery.workers", "4",
-                    "paybridge.delivery.concurrency", "1",
+                    "paybridge.delivery.concurrency", "4",
                     "paybridge.delivery.claim-size", "1",
                     "paybridge.delivery.claim-objects", "1",
                     "paybridge.salesforce.budget-recheck", "300ms",
