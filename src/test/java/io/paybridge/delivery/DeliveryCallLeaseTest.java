@@ -3,12 +3,11 @@ package io.paybridge.delivery;
 import static io.paybridge.testing.Deliveries.awaitAllDone;
 import static io.paybridge.testing.Deliveries.series;
 import static io.paybridge.testing.Payouts.delivery;
-import static io.paybridge.testing.Payouts.postPayout;
+import static io.paybridge.testing.Payouts.postPayouts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,10 +45,7 @@ class DeliveryCallLeaseTest {
     void aCallThatCouldOutliveItsRecordsLeaseIsNotMade() {
         String tag = StripeEvents.uniqueTag();
         salesforce.holdCalls();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            ids.add(postPayout("po_lease_" + i + "_" + tag));
-        }
+        List<String> ids = postPayouts(tag, WORKERS);
         await().atMost(DEADLINE).until(() -> series("paybridge_delivery_calls_waiting") == WORKERS - SLOTS);
 
         // The held calls time out after 2 s; a waiting call then starts more than 1 s after its
@@ -65,21 +61,11 @@ class DeliveryCallLeaseTest {
         assertThat(ids).allSatisfy(id -> assertThat(delivery(id).status()).isEqualTo("delivered"));
     }
 
-    /**
-     * More workers than call slots, one object a turn and one record a call; a call may take 3 s
-     * (2 s and the quick retries within half of it), its records are leased for 4 s.
-     */
+    /** A call may take 3 s (2 s and the quick retries within half of it); records are leased for 4 s. */
     public static class Profile extends DeliveryProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return settingsWith(Map.of(
-                    "paybridge.delivery.workers", String.valueOf(WORKERS),
-                    "paybridge.delivery.concurrency", String.valueOf(SLOTS),
-                    "paybridge.delivery.claim-size", "1",
-                    "paybridge.delivery.claim-objects", "1",
-                    "paybridge.salesforce.batch-size", "1",
-                    "paybridge.salesforce.timeout", "2s",
-                    "paybridge.delivery.lease", "4s"));
+            return callSlotSettings(WORKERS, SLOTS, "2s", "4s");
         }
     }
 }

@@ -3,13 +3,12 @@ package io.paybridge.delivery;
 import static io.paybridge.testing.Deliveries.awaitAllDone;
 import static io.paybridge.testing.Deliveries.series;
 import static io.paybridge.testing.Payouts.delivery;
-import static io.paybridge.testing.Payouts.postPayout;
+import static io.paybridge.testing.Payouts.postPayouts;
 import static io.paybridge.testing.SObjects.PAYOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,10 +47,7 @@ class DeliveryCallSlotsTest {
     void theWorkersOfAReplicaShareItsCallSlots() {
         String tag = StripeEvents.uniqueTag();
         salesforce.holdCalls();
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < WORKERS; i++) {
-            ids.add(postPayout("po_slots_" + i + "_" + tag));
-        }
+        List<String> ids = postPayouts(tag, WORKERS);
 
         // Each worker takes one payout and makes one call: two reach Salesforce, two wait for a slot.
         await().atMost(DEADLINE).untilAsserted(() -> {
@@ -71,21 +67,13 @@ class DeliveryCallSlotsTest {
     }
 
     /**
-     * The delivery profile with more workers than call slots, each worker taking one object a turn
-     * and each record its own call. Calls get ten seconds (and leases outlive them), so that a call
-     * held at the fake is not a timeout.
+     * Calls get ten seconds (and leases outlive them), so that a call held at the fake is not a
+     * timeout.
      */
     public static class Profile extends DeliveryProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return settingsWith(Map.of(
-                    "paybridge.delivery.workers", String.valueOf(WORKERS),
-                    "paybridge.delivery.concurrency", String.valueOf(SLOTS),
-                    "paybridge.delivery.claim-size", "1",
-                    "paybridge.delivery.claim-objects", "1",
-                    "paybridge.salesforce.batch-size", "1",
-                    "paybridge.salesforce.timeout", "10s",
-                    "paybridge.delivery.lease", "30s"));
+            return callSlotSettings(WORKERS, SLOTS, "10s", "30s");
         }
     }
 }

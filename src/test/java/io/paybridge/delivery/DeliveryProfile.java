@@ -27,6 +27,21 @@ public class DeliveryProfile implements QuarkusTestProfile {
         return settings;
     }
 
+    /**
+     * More workers than call slots, each worker taking one object a turn and each record its own
+     * call, with calls of {@code timeout} and leases of {@code lease}.
+     */
+    protected static Map<String, String> callSlotSettings(int workers, int slots, String timeout, String lease) {
+        return settingsWith(Map.of(
+                "paybridge.delivery.workers", String.valueOf(workers),
+                "paybridge.delivery.concurrency", String.valueOf(slots),
+                "paybridge.delivery.claim-size", "1",
+                "paybridge.delivery.claim-objects", "1",
+                "paybridge.salesforce.batch-size", "1",
+                "paybridge.salesforce.timeout", timeout,
+                "paybridge.delivery.lease", lease));
+    }
+
     private static Map<String, String> settings() {
         return Map.ofEntries(
                 Map.entry("paybridge.salesforce.timeout", "1s"),

@@ -2,6 +2,8 @@ package io.paybridge.testing;
 
 import static io.paybridge.testing.Webhooks.postSigned;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import io.paybridge.testing.TestDatabase.Delivery;
@@ -28,6 +30,15 @@ public final class Payouts {
     public static String postPayout(String id) {
         postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);
         return id;
+    }
+
+    /** Posts the events of {@code count} new payouts whose ids contain {@code tag}; returns their ids. */
+    public static List<String> postPayouts(String tag, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(postPayout("po_" + i + "_" + tag));
+        }
+        return ids;
     }
 
     /** The delivery of the event that {@link #postPayout(String)} stored for this payout. */
