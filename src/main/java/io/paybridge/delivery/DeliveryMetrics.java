@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
 /**
  * {@code paybridge_events{status}}, {@code paybridge_oldest_pending_age_seconds},
  * {@code paybridge_delivery_lag_seconds}, {@code paybridge_delivery_last_turn_age_seconds},
- * {@code paybridge_delivery_calls_waiting} and {@code paybridge_salesforce_records_total{sobject,outcome}}. The first two come from the
- * database, shared by every replica, refreshed on a schedule rather than on every scrape.
+ * {@code paybridge_delivery_calls_waiting} and
+ * {@code paybridge_salesforce_records_total{sobject,outcome}}. The first two come from the database,
+ * shared by every replica, refreshed on a schedule rather than on every scrape.
  *
  * <p>Created at startup, with the records of every SObject the routes write counted at zero for
  * every outcome: with delivery off nothing else would create these series, and a series that
