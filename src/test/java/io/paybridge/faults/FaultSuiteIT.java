@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -155,14 +156,17 @@ class FaultSuiteIT {
         PaybridgeProcess alone = application("delivery-crash");
         List<StoryEvent> first = StoryEvents.generate(10, 5, ACCOUNTS);
         SignedTraffic stripe = new SignedTraffic();
-        // Calls are held at the fake so that the kill certainly meets calls in flight, on any machine.
+        // Calls are held at the fake so that the kill certainly meets calls in flight, on any machine,
+        // and the kill comes as soon as one is: see heldWhileSending.
         salesforce.holdCalls();
-        stripe.send(() -> alone, sends(first, 1), 32);
-        awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
+        List<Send> firstSends = sends(first, 1);
+        CompletableFuture<Void> firstLoad = heldWhileSending(stripe, () -> alone, firstSends);
         alone.kill9();
         salesforce.releaseCalls();
         Instant killed = Instant.now();
         alone.start();
+        firstLoad.join();
+        retryUntilAcknowledged(stripe, alone, firstSends);
         awaitDone(first.size(), Duration.ofSeconds(120));
         Duration restartRecovery = Duration.between(killed, Instant.now());
 
@@ -170,11 +174,11 @@ class FaultSuiteIT {
         List<StoryEvent> second = StoryEvents.generate(10, 5, List.of("acme"));
         List<StoryEvent> secondRenamed = renamed(second, "_second");
         salesforce.holdCalls();
-        stripe.send(() -> survivor, sends(secondRenamed, 1), 32);
-        awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
+        CompletableFuture<Void> secondLoad = heldWhileSending(stripe, () -> survivor, sends(secondRenamed, 1));
         alone.kill9();
         salesforce.releaseCalls();
         Instant secondKill = Instant.now();
+        secondLoad.join();
         List<StoryEvent> all = new ArrayList<>(first);
         all.addAll(secondRenamed);
         awaitDone(all.size(), Duration.ofSeconds(120));
@@ -216,7 +220,8 @@ class FaultSuiteIT {
         stop.set(true);
         load.join();
         probes.cancel(false);
-        List<Answer> duringOutage = stripe.answers().subList(answersBeforeOutage, stripe.answers().size());
+        List<Answer> answers = stripe.answers();
+        List<Answer> duringOutage = answers.subList(answersBeforeOutage, answers.size());
         retryUntilAcknowledged(stripe, app, sentOnly(stripe, sends));
 
         assertThat(stripe.statusCounts()).as("every answer, by status").containsOnlyKeys(200, 503);
@@ -390,7 +395,9 @@ class FaultSuiteIT {
         Duration recovered = Duration.between(start, Instant.now());
 
         assertThat(stripe.statusCounts()).containsOnlyKeys(200);
-        List<Map<String, String>> later = stripeApi.listRequests().subList(callsBeforeLater, stripeApi.listRequests().size());
+        // One copy: the sweep goes on meanwhile, and a second copy can be longer than the first.
+        List<Map<String, String>> calls = stripeApi.listRequests();
+        List<Map<String, String>> later = calls.subList(callsBeforeLater, calls.size());
         assertThat(later).as("later sweeps start with the failed-delivery listing")
                 .anyMatch(call -> "false".equals(call.get("delivery_success")));
         // At least the missed ones: a sweep may also store a webhook's event just before it arrives (then "duplicate").
@@ -424,8 +431,8 @@ class FaultSuiteIT {
         List<StoryEvent> events = StoryEvents.generate(10, 5, ACCOUNTS);
         SignedTraffic stripe = new SignedTraffic();
         salesforce.holdCalls();
-        stripe.send(() -> app, sends(events, 1), 32);
-        awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
+        List<Send> sends = sends(events, 1);
+        CompletableFuture<Void> load = heldWhileSending(stripe, () -> app, sends);
 
         Instant stopAsked = Instant.now();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(app::stop, WORKERS);
@@ -433,6 +440,7 @@ class FaultSuiteIT {
         salesforce.releaseCalls();
         stopped.join();
         Duration stopping = Duration.between(stopAsked, Instant.now());
+        load.join();
 
         assertThat(app.alive()).isFalse();
         assertThat(stopping).as("SIGTERM until the process ended").isLessThan(Duration.ofSeconds(25));
@@ -445,6 +453,7 @@ class FaultSuiteIT {
 
         Instant restarted = Instant.now();
         app.start();
+        retryUntilAcknowledged(stripe, app, sends);
         awaitDone(events.size(), Duration.ofSeconds(120));
         Duration recovery = Duration.between(restarted, Instant.now());
         Settled settled = auditAfterDelivery(stripe, events);
@@ -617,6 +626,20 @@ class FaultSuiteIT {
     }
 
     /** Stripe's retries: every event not acknowledged yet is sent again, a few rounds at most. */
+    /**
+     * Sends in the background while the fake holds Salesforce's calls, and returns once the first call
+     * is held: the fault under test comes then, whatever is still being sent. Sending everything first
+     * would hold the first calls for as long as the sending takes, which on a slow machine outlasts
+     * paybridge.salesforce.timeout: the replica then retries calls that the fake still holds, and the
+     * fake rightly counts two pushes of one record in flight at once.
+     */
+    private CompletableFuture<Void> heldWhileSending(SignedTraffic stripe, Supplier<PaybridgeProcess> target,
+            List<Send> sends) {
+        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> stripe.send(target, sends, 32), WORKERS);
+        awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
+        return load;
+    }
+
     private static void retryUntilAcknowledged(SignedTraffic stripe, PaybridgeProcess app, List<Send> sends) {
         for (int round = 0; round < 5; round++) {
             Set<String> acknowledged = stripe.acknowledged();
