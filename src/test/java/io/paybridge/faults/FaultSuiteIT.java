@@ -157,10 +157,10 @@ class FaultSuiteIT {
         List<StoryEvent> first = StoryEvents.generate(10, 5, ACCOUNTS);
         SignedTraffic stripe = new SignedTraffic();
         // Calls are held at the fake so that the kill certainly meets calls in flight, on any machine,
-        // and the kill comes as soon as one is: see heldWhileSending.
+        // and the kill comes as soon as one is: see sendUntilACallIsHeld.
         salesforce.holdCalls();
         List<Send> firstSends = sends(first, 1);
-        CompletableFuture<Void> firstLoad = heldWhileSending(stripe, () -> alone, firstSends);
+        CompletableFuture<Void> firstLoad = sendUntilACallIsHeld(stripe, () -> alone, firstSends);
         alone.kill9();
         salesforce.releaseCalls();
         Instant killed = Instant.now();
@@ -174,7 +174,7 @@ class FaultSuiteIT {
         List<StoryEvent> second = StoryEvents.generate(10, 5, List.of("acme"));
         List<StoryEvent> secondRenamed = renamed(second, "_second");
         salesforce.holdCalls();
-        CompletableFuture<Void> secondLoad = heldWhileSending(stripe, () -> survivor, sends(secondRenamed, 1));
+        CompletableFuture<Void> secondLoad = sendUntilACallIsHeld(stripe, () -> survivor, sends(secondRenamed, 1));
         alone.kill9();
         salesforce.releaseCalls();
         Instant secondKill = Instant.now();
@@ -432,7 +432,7 @@ class FaultSuiteIT {
         SignedTraffic stripe = new SignedTraffic();
         salesforce.holdCalls();
         List<Send> sends = sends(events, 1);
-        CompletableFuture<Void> load = heldWhileSending(stripe, () -> app, sends);
+        CompletableFuture<Void> load = sendUntilACallIsHeld(stripe, () -> app, sends);
 
         Instant stopAsked = Instant.now();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(app::stop, WORKERS);
@@ -633,7 +633,7 @@ class FaultSuiteIT {
      * paybridge.salesforce.timeout: the replica then retries calls that the fake still holds, and the
      * fake rightly counts two pushes of one record in flight at once.
      */
-    private CompletableFuture<Void> heldWhileSending(SignedTraffic stripe, Supplier<PaybridgeProcess> target,
+    private CompletableFuture<Void> sendUntilACallIsHeld(SignedTraffic stripe, Supplier<PaybridgeProcess> target,
             List<Send> sends) {
         CompletableFuture<Void> load = CompletableFuture.runAsync(() -> stripe.send(target, sends, 32), WORKERS);
         awaitTrue(Duration.ofSeconds(60), () -> salesforce.callsInFlight() > 0);
