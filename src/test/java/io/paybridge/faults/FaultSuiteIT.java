@@ -625,7 +625,6 @@ class FaultSuiteIT {
                 .until(app::alive);
     }
 
-    /** Stripe's retries: every event not acknowledged yet is sent again, a few rounds at most. */
     /**
      * Sends in the background while the fake holds Salesforce's calls, and returns once the first call
      * is held: the fault under test comes then, whatever is still being sent. Sending everything first
@@ -640,6 +639,7 @@ class FaultSuiteIT {
         return load;
     }
 
+    /** Stripe's retries: every event not acknowledged yet is sent again, a few rounds at most. */
     private static void retryUntilAcknowledged(SignedTraffic stripe, PaybridgeProcess app, List<Send> sends) {
         for (int round = 0; round < 5; round++) {
             Set<String> acknowledged = stripe.acknowledged();
