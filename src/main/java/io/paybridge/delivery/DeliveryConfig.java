@@ -36,7 +36,7 @@ public interface DeliveryConfig {
     /**
      * Salesforce calls in flight at once per replica, shared by its workers: a turn's calls wait for
      * a free one (the wait is not part of a call's timeout), so that while one worker claims, maps
-     * and settles, the others' calls keep Salesforce busy. Replicas x this is the most calls at once.
+     * and settles, the other's calls keep Salesforce busy. Replicas x this is the most calls at once.
      */
     @WithDefault("8")
     int concurrency();
@@ -44,11 +44,9 @@ public interface DeliveryConfig {
     /**
      * Turns run side by side per replica: while one waits for Salesforce, another claims, maps
      * and settles. Workers take whole claims of their own; when two meet on a record, the later one
-     * hands that record's events back for a moment instead of waiting. Three, because with two the
-     * call slots sat idle while both turns were in the database: a third drained a 500,000-event
-     * backlog 12-40 % faster on two cores, within a 256 MB heap (docs/benchmarks.md).
+     * hands that record's events back for a moment instead of waiting.
      */
-    @WithDefault("3")
+    @WithDefault("2")
     int workers();
 
     /**

@@ -41,7 +41,7 @@ class ConfigChecksTest {
     void theDefaultsAreWithinTheirBounds() {
         SmallRyeConfig config = read(Map.of());
 
-        assertThat(config.getConfigMapping(DeliveryConfig.class).workers()).isEqualTo(3);
+        assertThat(config.getConfigMapping(DeliveryConfig.class).workers()).isEqualTo(2);
         assertThat(config.getConfigMapping(SalesforceConfig.class).apiVersion()).isEqualTo("v66.0");
     }
 
