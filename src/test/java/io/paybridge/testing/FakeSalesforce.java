@@ -95,6 +95,8 @@ public final class FakeSalesforce {
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger calls = new AtomicInteger();
+    /** When each data call arrived ({@link System#nanoTime()}), in arrival order. */
+    private final List<Long> callArrivals = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger limitsRequests = new AtomicInteger();
     private final AtomicInteger violations = new AtomicInteger();
@@ -152,6 +154,7 @@ public final class FakeSalesforce {
         requestBodies.clear();
         callsByRecord.clear();
         calls.set(0);
+        callArrivals.clear();
         tokenRequests.set(0);
         limitsRequests.set(0);
         violations.set(0);
@@ -294,6 +297,14 @@ public final class FakeSalesforce {
     /** Data calls answered, failures included. */
     public int calls() {
         return calls.get();
+    }
+
+    /**
+     * How long before the data call of this index (from 0, in arrival order) the one before it
+     * arrived: a pause measured where it happens, whenever a test gets to look.
+     */
+    public Duration pauseBeforeCall(int index) {
+        return Duration.ofNanos(callArrivals.get(index) - callArrivals.get(index - 1));
     }
 
     /** Data calls that carried this record, failures included. */
@@ -448,6 +459,7 @@ public final class FakeSalesforce {
     }
 
     private ResponseDefinition dataCall(Request request, String sobject, String externalIdField) {
+        callArrivals.add(System.nanoTime());
         calls.incrementAndGet();
         String limitInfo = "api-usage=" + apiUsed() + "/" + apiLimit;
         if (!authorized(request)) {
