@@ -94,8 +94,7 @@ public final class FakeSalesforce {
     private final Set<String> lockOnce = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> inFlight = new HashMap<>();
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
-    private final AtomicInteger calls = new AtomicInteger();
-    /** When each data call arrived ({@link System#nanoTime()}), in arrival order. */
+    /** When each data call arrived ({@link System#nanoTime()}), in arrival order: its size is the count. */
     private final List<Long> callArrivals = new CopyOnWriteArrayList<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger limitsRequests = new AtomicInteger();
@@ -153,7 +152,6 @@ public final class FakeSalesforce {
         lockOnce.clear();
         requestBodies.clear();
         callsByRecord.clear();
-        calls.set(0);
         callArrivals.clear();
         tokenRequests.set(0);
         limitsRequests.set(0);
@@ -296,7 +294,7 @@ public final class FakeSalesforce {
 
     /** Data calls answered, failures included. */
     public int calls() {
-        return calls.get();
+        return callArrivals.size();
     }
 
     /**
@@ -433,7 +431,7 @@ public final class FakeSalesforce {
     /** The org's usage: what a test set, or else this fake's own data calls. */
     private int apiUsed() {
         Integer used = apiUsed;
-        return used != null ? used : calls.get();
+        return used != null ? used : callArrivals.size();
     }
 
     private boolean authorized(Request request) {
@@ -460,7 +458,6 @@ public final class FakeSalesforce {
 
     private ResponseDefinition dataCall(Request request, String sobject, String externalIdField) {
         callArrivals.add(System.nanoTime());
-        calls.incrementAndGet();
         String limitInfo = "api-usage=" + apiUsed() + "/" + apiLimit;
         if (!authorized(request)) {
             return sessionExpired(limitInfo);
