@@ -89,7 +89,14 @@ public class AotTraining {
                 "QUARKUS_DATASOURCE_USERNAME", username,
                 "QUARKUS_DATASOURCE_PASSWORD", password));
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1, as Stripe, Kubernetes' probes, Prometheus and wrk speak it: the JDK client's
+            // default asks a plain-HTTP server to upgrade to HTTP/2 (h2c), and a cache trained on that
+            // left the server's HTTP/1.1 connection classes to be loaded from the jars at the first
+            // real request, the readiness probe that ends the start among them.
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
             awaitReady(client, app, management);
             train(client, http, management);
         } finally {
