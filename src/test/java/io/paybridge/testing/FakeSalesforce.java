@@ -431,7 +431,7 @@ public final class FakeSalesforce {
     /** The org's usage: what a test set, or else this fake's own data calls. */
     private int apiUsed() {
         Integer used = apiUsed;
-        return used != null ? used : callArrivals.size();
+        return used != null ? used : calls();
     }
 
     private boolean authorized(Request request) {
