@@ -51,10 +51,10 @@ public interface DeliveryConfig {
 
     /**
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
-     * the objects it reached (at most twice as many), so that a turn holds whole objects. Larger
-     * turns fill more of Salesforce's 200-record calls (a turn's records are grouped by SObject, and
-     * each group's last call is a partial one); what they hold in memory is bounded by
-     * {@code claim-objects}.
+     * the objects it reached (at most twice as many), so that a turn holds whole objects. A turn's
+     * records are grouped by SObject into Salesforce's 200-record calls; on a backlog (a full claim)
+     * the records of each group's last, partial call wait for the next turn, whose calls they fill.
+     * What a turn holds in memory is bounded by {@code claim-objects}.
      */
     @WithDefault("4000")
     int claimSize();

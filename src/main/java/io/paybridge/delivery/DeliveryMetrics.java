@@ -83,7 +83,9 @@ public class DeliveryMetrics {
                 .withRegistry(registry);
         routes.routes().stream().map(Route::sobject).distinct().forEach(sobject -> {
             for (RecordOutcome.Kind kind : RecordOutcome.Kind.values()) {
-                record(sobject, kind);
+                if (kind.sent()) {
+                    record(sobject, kind);
+                }
             }
         });
         this.pool = pool;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -63,6 +64,7 @@ public class DeliveryService {
     private final ThinEventFetcher thinEvents;
     private final DeliveryMetrics metrics;
     private final DeliveryConfig config;
+    private final int batchSize;
     private final Backoff backoff;
     private final String replica;
     private final AtomicLong turns = new AtomicLong();
@@ -90,6 +92,7 @@ public class DeliveryService {
         this.thinEvents = thinEvents;
         this.metrics = metrics;
         this.config = config;
+        this.batchSize = salesforceConfig.batchSize();
         this.backoff = new Backoff(config.minBackoff(), config.maxBackoff());
         this.replica = replica;
         this.callSlots = callSlots(config);
@@ -161,10 +164,24 @@ public class DeliveryService {
         Turn turn = new Turn(replica + "/" + worker + "/" + turns.incrementAndGet());
         return repository.claim(turn.lessee, config.claimSize(), config.claimObjects(), config.claimBytes().asLongValue(),
                         config.lease())
-                .invoke(turn::claimed)
+                .invoke(events -> turn.claimed(events, fullClaim(events)))
                 .chain(() -> deliver(turn))
                 .onCancellation().invoke(turn::abandoned)
                 .onFailure().call(failure -> giveBack(turn));
+    }
+
+    /**
+     * A claim that reached one of its limits: more events are likely due, and a next turn will take
+     * them. A claim of {@code claim-objects} events or more counts as full even when its objects had
+     * several events each and it reached neither limit: at worst what it holds back waits one turn.
+     */
+    private boolean fullClaim(List<ClaimedEvent> events) {
+        long bytes = 0;
+        for (ClaimedEvent event : events) {
+            bytes += event.payloadBytes();
+        }
+        return events.size() >= Math.min(config.claimSize(), config.claimObjects())
+                || bytes >= config.claimBytes().asLongValue();
     }
 
     private Uni<Integer> deliver(Turn turn) {
@@ -310,25 +327,49 @@ public class DeliveryService {
             }
         }
         DeliveryPlan plan = DeliveryPlan.of(ready, held);
-        return new Pushes(plan, calls(turn, plan.records()), waiting);
+        List<Call> calls = new ArrayList<>();
+        List<RecordKey> heldBack = new ArrayList<>();
+        bySObject(plan.records()).forEach(records -> {
+            CallBatches<PlannedRecord> batches = CallBatches.of(records, batchSize, salesforce::batches, turn.moreDue,
+                    Comparator.comparing(record -> oldestReceived(plan, record)), record -> !fromThinEvents(plan, record));
+            batches.calls().forEach(batch -> calls.add(new Call(batch, turn)));
+            batches.heldBack().forEach(record -> heldBack.add(record.key()));
+        });
+        return new Pushes(plan, calls, heldBack, waiting);
     }
 
     private Uni<Void> pushAndSettle(Turn turn, Pushes pushes) {
         return Multi.createFrom().iterable(pushes.calls())
                 .onItem().transformToUni(this::upsert).merge(config.concurrency())
                 .collect().in(HashMap<RecordKey, RecordOutcome>::new, Map::putAll)
+                .invoke(results -> pushes.heldBack().forEach(record -> results.put(record, RecordOutcome.heldBack())))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .chain(results -> settle(turn, pushes.plan(), results, pushes.waiting()));
     }
 
-    private List<Call> calls(Turn turn, Collection<PlannedRecord> records) {
+    /** The records a Collections call can carry together: one SObject, one external id field. */
+    private static Collection<List<PlannedRecord>> bySObject(Collection<PlannedRecord> records) {
         Map<String, List<PlannedRecord>> bySObject = new LinkedHashMap<>();
         records.forEach(record -> bySObject
                 .computeIfAbsent(record.key().sobject() + '\n' + record.externalIdField(), k -> new ArrayList<>())
                 .add(record));
-        List<Call> calls = new ArrayList<>();
-        bySObject.values().forEach(group -> salesforce.batches(group).forEach(batch -> calls.add(new Call(batch, turn))));
-        return calls;
+        return bySObject.values();
+    }
+
+    private static boolean fromThinEvents(DeliveryPlan plan, PlannedRecord record) {
+        return record.contributors().stream().anyMatch(contributor -> plan.event(contributor).thin());
+    }
+
+    /** When the oldest event a record collapses arrived: the claim takes events in about that order. */
+    private static Instant oldestReceived(DeliveryPlan plan, PlannedRecord record) {
+        Instant oldest = Instant.MAX;
+        for (ClaimedEvent.EventRef contributor : record.contributors()) {
+            Instant received = plan.event(contributor).receivedAt();
+            if (received.isBefore(oldest)) {
+                oldest = received;
+            }
+        }
+        return oldest;
     }
 
     private Uni<Map<RecordKey, RecordOutcome>> upsert(Call call) {
@@ -431,7 +472,7 @@ public class DeliveryService {
         Instant now = Instant.now();
         settled.stream()
                 .filter(event -> !event.status().done())
-                .map(event -> now.plus(event.dueIn()))
+                .map(event -> event.keepsItsPlace() ? now : now.plus(event.dueIn()))
                 .min(Instant::compareTo)
                 .ifPresent(nextDue::add);
     }
@@ -446,7 +487,13 @@ public class DeliveryService {
 
     private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome) {
         int attempts = event.attempts() + 1;
+        if (outcome.kind() == RecordOutcome.Kind.HELD_BACK) {
+            LOG.debugf("Event %s (%s) of account %s: held back for the next turn's calls", event.eventId(), event.type(),
+                    event.account());
+            return SettledEvent.heldBack(event.ref(), event.status(), event.attempts());
+        }
         SettledEvent settled = switch (outcome.kind()) {
+            case HELD_BACK -> throw new IllegalStateException("settled above");
             case DELIVERED -> new SettledEvent(event.ref(), EventStatus.DELIVERED, attempts, Duration.ZERO, null);
             case DEAD -> new SettledEvent(event.ref(), EventStatus.DEAD, attempts, Duration.ZERO, outcome.error());
             case RELEASED -> new SettledEvent(event.ref(), event.status(), event.attempts(), untilCallsResume(),
@@ -495,8 +542,11 @@ public class DeliveryService {
         return host + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** A turn's plan, its Salesforce calls, and the events whose records another turn holds. */
-    private record Pushes(DeliveryPlan plan, List<Call> calls, List<ClaimedEvent> waiting) {
+    /**
+     * A turn's plan, its Salesforce calls, the records it leaves for the next turn's calls, and the
+     * events whose records another turn holds.
+     */
+    private record Pushes(DeliveryPlan plan, List<Call> calls, List<RecordKey> heldBack, List<ClaimedEvent> waiting) {
     }
 
     private record Call(List<PlannedRecord> records, Turn turn) {
@@ -513,6 +563,8 @@ public class DeliveryService {
     private static final class Turn {
         private final String lessee;
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
+        /** The claim was full: a next turn will take more, and can fill this one's partial calls. */
+        private volatile boolean moreDue;
         /** The claimed events, until they are mapped. */
         private final HandOff<ClaimedEvent> unmapped = new HandOff<>();
         /**
@@ -541,8 +593,9 @@ public class DeliveryService {
             unfetched.add(event);
         }
 
-        void claimed(List<ClaimedEvent> events) {
+        void claimed(List<ClaimedEvent> events, boolean full) {
             claimed = events.stream().map(ClaimedEvent::ref).toList();
+            moreDue = full;
             unmapped.put(events);
         }
 

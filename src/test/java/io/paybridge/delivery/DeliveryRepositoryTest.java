@@ -241,6 +241,28 @@ class DeliveryRepositoryTest {
     }
 
     @Test
+    void anEventHeldBackIsDueAtOnceInItsPlaceWithNothingSpent() {
+        List<String> ids = storeEventsOfDistinctObjects(3);
+        makeOldestDue(ids, 0);
+        // The first is oldest; the third was held back, the second is still waiting for its first claim.
+        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = next_attempt_at - interval '1 minute' "
+                + "WHERE event_id = '" + ids.get(0) + "'");
+        List<ClaimedEvent> claimed = own(repository.claim("replica-a", 1, 1, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
+        assertThat(eventIds(claimed)).containsExactly(ids.get(0));
+        ClaimedEvent heldBack = claimed.get(0);
+
+        repository.settle("replica-a", List.of(SettledEvent.heldBack(heldBack.ref(), heldBack.status(), heldBack.attempts())),
+                List.of(), Map.of(), Map.of()).await().atMost(WAIT);
+
+        TestDatabase.StoredEvent stored = TestDatabase.find(heldBack.account(), heldBack.eventId()).orElseThrow();
+        assertThat(stored.status()).isEqualTo("pending");
+        assertThat(stored.attempts()).isZero();
+        // Still before the events that were due after it: the next claim takes it first.
+        assertThat(eventIds(own(repository.claim("replica-b", 1, 1, ANY_SIZE, LEASE).await().atMost(WAIT), ids)))
+                .containsExactly(ids.get(0));
+    }
+
+    @Test
     void doesNotSettleAnEventWhoseLeaseAnotherReplicaTookOver() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);

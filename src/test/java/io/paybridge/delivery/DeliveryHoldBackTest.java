@@ -1,0 +1,100 @@
+package io.paybridge.delivery;
+
+import static io.paybridge.testing.Payouts.delivery;
+import static io.paybridge.testing.Payouts.newPayoutId;
+import static io.paybridge.testing.Payouts.postPayout;
+import static io.paybridge.testing.Payouts.postPayouts;
+import static io.paybridge.testing.SObjects.PAYOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.paybridge.testing.FakeSalesforce;
+import io.paybridge.testing.HasPackagedTwin;
+import io.paybridge.testing.InjectFakeSalesforce;
+import io.paybridge.testing.StripeEvents;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a backlog, a turn leaves the records of its last, partial call for the next turn, whose calls
+ * they fill: a backlog goes out in full calls but one, each record once, with no attempt spent on
+ * the wait. Turns of four events and calls of three records, so that without it every turn of ten
+ * payouts would end with a call of one.
+ */
+@QuarkusTest
+@HasPackagedTwin
+@TestProfile(DeliveryHoldBackTest.Profile.class)
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class DeliveryHoldBackTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final int CALL_SIZE = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @InjectFakeSalesforce
+    FakeSalesforce salesforce;
+
+    @Test
+    void aBacklogGoesOutInFullCallsButOneEachRecordOnce() throws Exception {
+        // The backlog builds up while the org's API budget is spent, as during a month-end run.
+        salesforce.apiUsage(95_000, 100_000);
+        String first = postPayout(newPayoutId());
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(first).status()).isEqualTo("delivered"));
+        String tag = StripeEvents.uniqueTag();
+        List<String> ids = postPayouts(tag, 10);
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
+        assertThat(ids).allSatisfy(id -> assertThat(salesforce.callsWith(PAYOUT, id)).isZero());
+
+        salesforce.apiUsage(10_000, 100_000);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ids)
+                .allSatisfy(id -> assertThat(delivery(id).status()).isEqualTo("delivered")));
+        assertThat(ids).allSatisfy(id -> {
+            assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+            assertThat(delivery(id).attempts()).isEqualTo(1);
+        });
+        List<Integer> callSizes = sizesOfCallsCarrying(tag);
+        assertThat(callSizes.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(ids.size());
+        assertThat(callSizes.stream().filter(size -> size < CALL_SIZE)).as("partial calls among %s", callSizes)
+                .hasSizeLessThanOrEqualTo(1);
+    }
+
+    /** Records per call, of the calls that carried a payout of this test. */
+    private List<Integer> sizesOfCallsCarrying(String tag) throws Exception {
+        List<Integer> sizes = new java.util.ArrayList<>();
+        for (String body : salesforce.requestBodies()) {
+            if (body.contains(tag)) {
+                JsonNode records = JSON.readTree(body).path("records");
+                sizes.add(records.size());
+            }
+        }
+        return sizes;
+    }
+
+    /**
+     * The delivery profile with one worker, so that turns follow each other, taking four events a
+     * turn into calls of three records.
+     */
+    public static class Profile extends DeliveryProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return settingsWith(Map.of(
+                    "paybridge.delivery.workers", "1",
+                    "paybridge.delivery.claim-size", "4",
+                    "paybridge.delivery.claim-objects", "4",
+                    "paybridge.salesforce.batch-size", String.valueOf(CALL_SIZE)));
+        }
+    }
+}
