@@ -427,6 +427,10 @@ class FaultSuiteIT {
         Map<String, String> config = config();
         // A lease far longer than the scenario's deadlines: a claim left behind could not expire in time.
         config.put("paybridge.delivery.lease", "5m");
+        // Calls held at the fake must outlast the wait for the SIGTERM and for readiness to go down:
+        // with the suite's 5 s, on a slow machine they timed out first and no turn in flight had
+        // anything to settle as delivered.
+        config.put("paybridge.salesforce.timeout", "60s");
         PaybridgeProcess app = application("delivery-stop", config);
         List<StoryEvent> events = StoryEvents.generate(10, 5, ACCOUNTS);
         SignedTraffic stripe = new SignedTraffic();
