@@ -25,7 +25,7 @@ class ReprocessDeliveryIT extends ReprocessDeliveryTest {
                 "quarkus.http.port", "0",
                 "quarkus.management.port", "0",
                 "paybridge.salesforce.enabled", "false"));
-        Process process = new ProcessBuilder(PackagedApplication.command(settings, prepend("reprocess", args)))
+        Process process = PackagedApplication.processBuilder(settings, prepend("reprocess", args))
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(2, TimeUnit.MINUTES)) {

@@ -85,7 +85,9 @@ class DeliveryHoldBackTest {
 
     /**
      * The delivery profile with one worker, so that turns follow each other, taking four events a
-     * turn into calls of three records.
+     * turn into calls of three records. Calls get 30 s (leases 60 s, longer than a turn can take):
+     * with the profile's 1 s, a fresh JVM's first call timed out on a busy CI machine, and the
+     * test counts attempts.
      */
     public static class Profile extends DeliveryProfile {
         @Override
@@ -94,7 +96,9 @@ class DeliveryHoldBackTest {
                     "paybridge.delivery.workers", "1",
                     "paybridge.delivery.claim-size", "4",
                     "paybridge.delivery.claim-objects", "4",
-                    "paybridge.salesforce.batch-size", String.valueOf(CALL_SIZE)));
+                    "paybridge.salesforce.batch-size", String.valueOf(CALL_SIZE),
+                    "paybridge.salesforce.timeout", "30s",
+                    "paybridge.delivery.lease", "60s"));
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import io.paybridge.testing.PackagedApplication;
 import org.awaitility.Awaitility;
 
 /**
@@ -24,9 +25,6 @@ import org.awaitility.Awaitility;
  */
 final class PaybridgeProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
-    /** The JDK 25 AOT cache that {@code package} trains beside the jar (pom.xml, profile aot-cache). */
-    static final Path AOT_CACHE = JAR.resolveSibling("app.aot");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -45,16 +43,12 @@ final class PaybridgeProcess implements AutoCloseable {
     PaybridgeProcess start() {
         try {
             Files.createDirectories(Path.of("target", "faults"));
-            Path nativeRunner = Path.of(System.getProperty("native.image.path", "target/none"));
-            boolean nativeBuild = Files.isRegularFile(nativeRunner);
+            boolean nativeBuild = Files.isRegularFile(PackagedApplication.nativeRunner());
             List<String> command = new ArrayList<>(nativeBuild
-                    ? List.of(nativeRunner.toAbsolutePath().toString(), "-Xmx256m")
+                    ? List.of(PackagedApplication.nativeRunner().toString(), "-Xmx256m")
                     : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
-            if (!nativeBuild && Files.isRegularFile(AOT_CACHE) && Runtime.version().feature() >= 25) {
-                // From the package's class cache, as the benchmarks start it: a start takes half the
-                // time, and the suite starts the application a dozen times. The cache holds the class
-                // path as the training gave it, relative to the application's directory.
-                command.add("-XX:AOTCache=" + AOT_CACHE.getFileName());
+            if (!nativeBuild) {
+                command.addAll(PackagedApplication.aotCacheOption());
             }
             command.addAll(List.of(
                     "-Dquarkus.http.port=" + httpPort,
@@ -64,11 +58,11 @@ final class PaybridgeProcess implements AutoCloseable {
             config.forEach((key, value) -> command.add("-D" + key + "=" + value));
             if (!nativeBuild) {
                 command.add("-jar");
-                command.add(JAR.getFileName().toString());
+                command.add("quarkus-run.jar");
             }
             Path log = Path.of("target", "faults", name + "-" + (++starts) + ".log").toAbsolutePath();
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(JAR.getParent().toFile())
+                    .directory(PackagedApplication.APP_DIR.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             // Only the configuration given here: the test database of the surrounding build must not leak in.

@@ -28,27 +28,57 @@ import org.awaitility.Awaitility;
  */
 public final class PackagedApplication {
 
+    /**
+     * The package, where a jar process runs: the JDK 25 AOT cache holds the class path as its training
+     * gave it, relative to this directory, and refuses to start classes from it elsewhere.
+     */
+    public static final Path APP_DIR = Path.of("target", "quarkus-app").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PackagedApplication() {
     }
 
-    /** The command line that runs the packaged application with these settings (as -D) and arguments. */
-    public static List<String> command(Map<String, String> settings, String... args) {
-        Path nativeRunner = Path.of(System.getProperty("native.image.path", "target/none"));
-        boolean nativeBuild = Files.isRegularFile(nativeRunner);
+    /** Whether the build made a native executable, which the tests then run instead of the jar. */
+    public static Path nativeRunner() {
+        return Path.of(System.getProperty("native.image.path", "target/none")).toAbsolutePath();
+    }
+
+    /**
+     * The JVM option that starts the jar from the package's JDK 25 AOT cache, when the build wrote
+     * one (pom.xml, profile aot-cache), as a deployment starts: a start takes about half as long, and
+     * the integration tests and the fault suite start the application a few dozen times.
+     */
+    public static List<String> aotCacheOption() {
+        boolean cached = Files.isRegularFile(APP_DIR.resolve("app.aot")) && Runtime.version().feature() >= 25;
+        return cached ? List.of("-XX:AOTCache=app.aot") : List.of();
+    }
+
+    /**
+     * A process of the packaged application with these settings (as -D, and nothing from the test's
+     * environment) and arguments, in {@link #APP_DIR}.
+     */
+    public static ProcessBuilder processBuilder(Map<String, String> settings, String... args) {
+        ProcessBuilder builder = new ProcessBuilder(command(settings, args)).directory(APP_DIR.toFile());
+        // Only the settings given here: a datasource of the surrounding build must not leak in.
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("QUARKUS_") || variable.startsWith("PAYBRIDGE_"));
+        return builder;
+    }
+
+    private static List<String> command(Map<String, String> settings, String... args) {
+        boolean nativeBuild = Files.isRegularFile(nativeRunner());
         List<String> command = new ArrayList<>(nativeBuild
-                ? List.of(nativeRunner.toString())
+                ? List.of(nativeRunner().toString())
                 : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (!nativeBuild) {
             // The JVM options the integration tests launch the application with (pom.xml).
             command.addAll(Arrays.asList(System.getProperty("quarkus.test.arg-line", "").split("\\s+")));
             command.removeIf(String::isBlank);
+            command.addAll(aotCacheOption());
         }
         settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
         if (!nativeBuild) {
             command.add("-jar");
-            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
+            command.add("quarkus-run.jar");
         }
         command.addAll(List.of(args));
         return command;
@@ -67,9 +97,9 @@ public final class PackagedApplication {
         all.put("quarkus.http.port", String.valueOf(freePort()));
         all.put("quarkus.management.host", "127.0.0.1");
         all.put("quarkus.management.port", String.valueOf(management));
-        Path log = Path.of("target", name + ".log");
+        Path log = Path.of("target", name + ".log").toAbsolutePath();
         try {
-            Process process = builder(all).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = processBuilder(all).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Replica replica = new Replica(process, "http://127.0.0.1:" + management, log, Map.copyOf(all));
             replica.awaitReady(readyWithin);
             return replica;
@@ -84,10 +114,10 @@ public final class PackagedApplication {
      * {@code target/<name>.out} and {@code target/<name>.err}.
      */
     public static CommandRun runCommand(String name, Map<String, String> settings, Duration within, String... args) {
-        Path out = Path.of("target", name + ".out");
-        Path err = Path.of("target", name + ".err");
+        Path out = Path.of("target", name + ".out").toAbsolutePath();
+        Path err = Path.of("target", name + ".err").toAbsolutePath();
         try {
-            Process process = builder(settings, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = processBuilder(settings, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 throw new IllegalStateException(name + " did not exit within " + within + ", see " + out + " and " + err);
@@ -103,13 +133,6 @@ public final class PackagedApplication {
 
     /** What a command run by {@link #runCommand} exited with and printed. */
     public record CommandRun(int exitCode, String stdout, String stderr) {
-    }
-
-    private static ProcessBuilder builder(Map<String, String> settings, String... args) {
-        ProcessBuilder builder = new ProcessBuilder(command(settings, args));
-        // Only the settings given here: a datasource of the surrounding build must not leak in.
-        builder.environment().keySet().removeIf(variable -> variable.startsWith("QUARKUS_") || variable.startsWith("PAYBRIDGE_"));
-        return builder;
     }
 
     /**
