@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  *   java [-Dpaybridge.aot.training.database=postgresql://HOST:PORT/DB
  *         -Dpaybridge.aot.training.username=USER -Dpaybridge.aot.training.password=PASSWORD]
- *        src/build/AotTraining.java APP_DIR LOG_FILE
+ *        src/build/AotTraining.java APP_DIR LOG_FILE [TESTS_CACHE]
  *
  * With a database (a throwaway one: its migrations run and a few events are stored), the service
  * starts as it does in production, is ready, takes signed webhooks, a duplicate and a bad
@@ -38,6 +38,16 @@ import javax.crypto.spec.SecretKeySpec;
 public class AotTraining {
 
     private static final String SECRET = "whsec_aot_training";
+    // `version` is a command, and a command's process opens no port and starts no scheduler
+    // (app/CommandModeConfig): the run asks for them, so that the cache holds the server's start.
+    private static final String[] WITHOUT_DATABASE = {
+            "-Dquarkus.flyway.migrate-at-start=false",
+            "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:1/none",
+            "-Dquarkus.http.port=0",
+            "-Dquarkus.management.port=0",
+            "-Dquarkus.http.host-enabled=true",
+            "-Dquarkus.management.host-enabled=true",
+            "-Dquarkus.scheduler.enabled=true"};
     private static final Duration READY_DEADLINE = Duration.ofSeconds(120);
     private static final Duration EXIT_DEADLINE = Duration.ofSeconds(120);
     private static final int WEBHOOKS = 40;
@@ -47,6 +57,9 @@ public class AotTraining {
     public static void main(String[] args) throws Exception {
         Path appDir = Path.of(args[0]);
         File log = new File(args[1]);
+        if (args.length > 2 && !args[2].isBlank()) {
+            launchedByTests(appDir, Path.of(args[2]), new File(args[1] + ".tests"));
+        }
         String database = System.getProperty("paybridge.aot.training.database", "");
         Files.deleteIfExists(appDir.resolve("app.aot"));
         int status = database.isBlank()
@@ -60,17 +73,37 @@ public class AotTraining {
         }
     }
 
+    /**
+     * A second cache, for the integration tests: Quarkus's launcher runs the jar by its absolute path
+     * from the project's directory, and a cache only serves the class path it was trained on, which
+     * for app.aot is quarkus-run.jar in the package's directory, as a deployment runs it. Trained as
+     * the run without a database is; about half of each of the tests' two dozen starts.
+     */
+    private static void launchedByTests(Path appDir, Path cache, File log) throws Exception {
+        Files.deleteIfExists(cache);
+        List<String> command = withoutDatabaseOptions(
+                "-XX:AOTCacheOutput=" + cache.toAbsolutePath(),
+                "-jar", appDir.resolve("quarkus-run.jar").toAbsolutePath().toString());
+        command.add("--version");
+        int status = exit(start(command, appDir, log, Map.of()));
+        if (status != 0 || !Files.isRegularFile(cache)) {
+            throw new IllegalStateException("the tests' AOT training run ended with " + status
+                    + " and no " + cache + "; see " + log);
+        }
+    }
+
+    private static List<String> withoutDatabaseOptions(String cacheOutput, String... jar) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(cacheOutput);
+        command.add("-Dpaybridge.accounts.training.webhook-secrets=" + SECRET);
+        command.addAll(List.of(WITHOUT_DATABASE));
+        command.addAll(List.of(jar));
+        return command;
+    }
+
     private static int withoutDatabase(Path appDir, File log) throws Exception {
-        // `version` is a command, and a command's process opens no port and starts no scheduler
-        // (app/CommandModeConfig): the run asks for them, so that the cache holds the server's start.
-        List<String> command = java(
-                "-Dquarkus.flyway.migrate-at-start=false",
-                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:1/none",
-                "-Dquarkus.http.port=0",
-                "-Dquarkus.management.port=0",
-                "-Dquarkus.http.host-enabled=true",
-                "-Dquarkus.management.host-enabled=true",
-                "-Dquarkus.scheduler.enabled=true");
+        List<String> command = withoutDatabaseOptions("-XX:AOTCacheOutput=app.aot", "-jar", "quarkus-run.jar");
         command.add("--version");
         Process app = start(command, appDir, log, Map.of());
         return exit(app);

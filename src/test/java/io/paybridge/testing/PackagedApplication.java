@@ -72,7 +72,8 @@ public final class PackagedApplication {
         if (!nativeBuild) {
             // The JVM options the integration tests launch the application with (pom.xml).
             command.addAll(Arrays.asList(System.getProperty("quarkus.test.arg-line", "").split("\\s+")));
-            command.removeIf(String::isBlank);
+            // The package's own cache instead of the launcher's (pom.xml), which needs the jar by its absolute path.
+            command.removeIf(option -> option.isBlank() || option.startsWith("-XX:AOTCache="));
             command.addAll(aotCacheOption());
         }
         settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
