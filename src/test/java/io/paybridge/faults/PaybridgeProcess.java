@@ -25,6 +25,7 @@ import org.awaitility.Awaitility;
  */
 final class PaybridgeProcess implements AutoCloseable {
 
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -58,11 +59,10 @@ final class PaybridgeProcess implements AutoCloseable {
             config.forEach((key, value) -> command.add("-D" + key + "=" + value));
             if (!nativeBuild) {
                 command.add("-jar");
-                command.add("quarkus-run.jar");
+                command.add(JAR.toAbsolutePath().toString());
             }
-            Path log = Path.of("target", "faults", name + "-" + (++starts) + ".log").toAbsolutePath();
+            Path log = Path.of("target", "faults", name + "-" + (++starts) + ".log");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(PackagedApplication.APP_DIR.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             // Only the configuration given here: the test database of the surrounding build must not leak in.

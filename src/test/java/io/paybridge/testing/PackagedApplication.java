@@ -28,40 +28,41 @@ import org.awaitility.Awaitility;
  */
 public final class PackagedApplication {
 
-    /**
-     * The package, where a jar process runs: the JDK 25 AOT cache holds the class path as its training
-     * gave it, relative to this directory, and refuses to start classes from it elsewhere.
-     */
-    public static final Path APP_DIR = Path.of("target", "quarkus-app").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PackagedApplication() {
     }
 
-    /** Whether the build made a native executable, which the tests then run instead of the jar. */
+    /** Where the build's native executable is when it made one; the tests then run it instead of the jar. */
     public static Path nativeRunner() {
-        return Path.of(System.getProperty("native.image.path", "target/none")).toAbsolutePath();
+        return Path.of(System.getProperty("native.image.path", "target/none"));
     }
 
     /**
-     * The JVM option that starts the jar from the package's JDK 25 AOT cache, when the build wrote
-     * one (pom.xml, profile aot-cache), as a deployment starts: a start takes about half as long, and
-     * the integration tests and the fault suite start the application a few dozen times.
+     * The JVM option of the integration tests' launches (pom.xml, profile aot-cache) that starts the
+     * jar from the cache trained for them, when the build wrote one: a start takes about half as
+     * long, and the tests start the application a few dozen times.
      */
     public static List<String> aotCacheOption() {
-        boolean cached = Files.isRegularFile(APP_DIR.resolve("app.aot")) && Runtime.version().feature() >= 25;
-        return cached ? List.of("-XX:AOTCache=app.aot") : List.of();
+        return jvmOptions().stream().filter(option -> option.startsWith("-XX:AOTCache=")).toList();
     }
 
     /**
      * A process of the packaged application with these settings (as -D, and nothing from the test's
-     * environment) and arguments, in {@link #APP_DIR}.
+     * environment) and arguments.
      */
     public static ProcessBuilder processBuilder(Map<String, String> settings, String... args) {
-        ProcessBuilder builder = new ProcessBuilder(command(settings, args)).directory(APP_DIR.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command(settings, args));
         // Only the settings given here: a datasource of the surrounding build must not leak in.
         builder.environment().keySet().removeIf(variable -> variable.startsWith("QUARKUS_") || variable.startsWith("PAYBRIDGE_"));
         return builder;
+    }
+
+    /** The JVM options the integration tests launch the application with (pom.xml). */
+    private static List<String> jvmOptions() {
+        return Arrays.stream(System.getProperty("quarkus.test.arg-line", "").split("\\s+"))
+                .filter(option -> !option.isBlank())
+                .toList();
     }
 
     private static List<String> command(Map<String, String> settings, String... args) {
@@ -70,16 +71,12 @@ public final class PackagedApplication {
                 ? List.of(nativeRunner().toString())
                 : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (!nativeBuild) {
-            // The JVM options the integration tests launch the application with (pom.xml).
-            command.addAll(Arrays.asList(System.getProperty("quarkus.test.arg-line", "").split("\\s+")));
-            // The package's own cache instead of the launcher's (pom.xml), which needs the jar by its absolute path.
-            command.removeIf(option -> option.isBlank() || option.startsWith("-XX:AOTCache="));
-            command.addAll(aotCacheOption());
+            command.addAll(jvmOptions());
         }
         settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
         if (!nativeBuild) {
             command.add("-jar");
-            command.add("quarkus-run.jar");
+            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString());
         }
         command.addAll(List.of(args));
         return command;
@@ -98,7 +95,7 @@ public final class PackagedApplication {
         all.put("quarkus.http.port", String.valueOf(freePort()));
         all.put("quarkus.management.host", "127.0.0.1");
         all.put("quarkus.management.port", String.valueOf(management));
-        Path log = Path.of("target", name + ".log").toAbsolutePath();
+        Path log = Path.of("target", name + ".log");
         try {
             Process process = processBuilder(all).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Replica replica = new Replica(process, "http://127.0.0.1:" + management, log, Map.copyOf(all));
@@ -115,8 +112,8 @@ public final class PackagedApplication {
      * {@code target/<name>.out} and {@code target/<name>.err}.
      */
     public static CommandRun runCommand(String name, Map<String, String> settings, Duration within, String... args) {
-        Path out = Path.of("target", name + ".out").toAbsolutePath();
-        Path err = Path.of("target", name + ".err").toAbsolutePath();
+        Path out = Path.of("target", name + ".out");
+        Path err = Path.of("target", name + ".err");
         try {
             Process process = processBuilder(settings, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
