@@ -121,7 +121,7 @@ class DeliveryFaultsTest {
     void aTimeoutIsRetriedOnTheNextAttempt() {
         String id = newPayoutId();
         double timeoutsBefore = series(TIMEOUTS);
-        salesforce.slowDelay(Duration.ofSeconds(3));
+        salesforce.slowDelay(DeliveryProfile.CALL_TIMEOUT.plusSeconds(2));
         salesforce.failNextCallsWith(PAYOUT, id, 1, CallFault.SLOW);
 
         postSigned(StripeEvents.payout(id).field("currency", "usd").field("amount", 12345).bytes()).statusCode(200);

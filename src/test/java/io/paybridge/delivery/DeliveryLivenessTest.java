@@ -80,14 +80,20 @@ class DeliveryLivenessTest {
         return Double.parseDouble(age.group(1));
     }
 
-    /** The delivery profile with a short turn timeout. */
+    /**
+     * The delivery profile with a short turn timeout, and so short calls and leases (the service
+     * wants both turn timeout and lease above 1.5 x the call timeout). Nothing here counts attempts.
+     */
     public static class Profile extends DeliveryProfile {
 
         static final Duration TURN_TIMEOUT = Duration.ofSeconds(2);
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return settingsWith(Map.of("paybridge.delivery.turn-timeout", TURN_TIMEOUT.toMillis() + "ms"));
+            return settingsWith(Map.of(
+                    "paybridge.delivery.turn-timeout", TURN_TIMEOUT.toMillis() + "ms",
+                    "paybridge.salesforce.timeout", "1s",
+                    "paybridge.delivery.lease", "5s"));
         }
     }
 }
