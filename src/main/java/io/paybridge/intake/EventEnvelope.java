@@ -14,6 +14,9 @@ import java.time.Instant;
  * @param objectId       {@code data.object.id}, if any
  * @param objectType     {@code data.object.object}, if any
  * @param objectStatus   {@code data.object.status}, if any
+ * @param paymentIntentId the payment intent the object belongs to, if it names one:
+ *                       {@code data.object.payment_intent} (a charge, a refund, a dispute) or
+ *                       {@code data.object.payment.payment_intent} (an invoice payment)
  * @param thin           a thin event ({@code "object":"v2.core.event"}): it names the changed object
  *                       ({@code related_object}) instead of carrying it; its {@code context} is the
  *                       connect account, its {@code related_object.{id,type}} the object id and type
@@ -29,12 +32,14 @@ public record EventEnvelope(
         String objectId,
         String objectType,
         String objectStatus,
+        String paymentIntentId,
         boolean thin,
         String relatedUrl) {
 
     /** A snapshot event: it carries its object in {@code data.object}. */
     public EventEnvelope(String id, String type, Instant created, String apiVersion, boolean livemode,
-            String connectAccount, String objectId, String objectType, String objectStatus) {
-        this(id, type, created, apiVersion, livemode, connectAccount, objectId, objectType, objectStatus, false, null);
+            String connectAccount, String objectId, String objectType, String objectStatus, String paymentIntentId) {
+        this(id, type, created, apiVersion, livemode, connectAccount, objectId, objectType, objectStatus,
+                paymentIntentId, false, null);
     }
 }

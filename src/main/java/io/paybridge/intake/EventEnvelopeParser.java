@@ -34,10 +34,8 @@ public final class EventEnvelopeParser {
             "id", (fields, text) -> fields.relatedId = text,
             "type", (fields, text) -> fields.relatedType = text,
             "url", (fields, text) -> fields.relatedUrl = text);
-    private static final Map<String, TextField> DATA_OBJECT = Map.of(
-            "id", (fields, text) -> fields.objectId = text,
-            "object", (fields, text) -> fields.objectType = text,
-            "status", (fields, text) -> fields.objectStatus = text);
+    /** What a payment intent id is made of; any other value groups nothing and is ignored, never refused. */
+    private static final Pattern PAYMENT_INTENT_ID = Pattern.compile("[A-Za-z0-9_]{1," + MAX_ID_LENGTH + "}");
 
     private final JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -97,11 +95,48 @@ public final class EventEnvelopeParser {
     private static void readData(JsonParser parser, JsonToken value, Fields fields) throws IOException {
         forEachMemberOf(parser, value, (name, child) -> {
             if (name.equals("object")) {
-                readTexts(parser, child, DATA_OBJECT, fields);
+                readDataObject(parser, child, fields);
             } else {
                 parser.skipChildren();
             }
         });
+    }
+
+    /**
+     * The object's id, type and status, and the payment intent it belongs to: delivery takes the
+     * events of one payment together, since they write the same Salesforce records.
+     */
+    private static void readDataObject(JsonParser parser, JsonToken value, Fields fields) throws IOException {
+        forEachMemberOf(parser, value, (name, child) -> {
+            switch (name) {
+                case "id" -> fields.objectId = text(child, parser);
+                case "object" -> fields.objectType = text(child, parser);
+                case "status" -> fields.objectStatus = text(child, parser);
+                case "payment_intent" -> fields.paymentIntentId = idText(child, parser);
+                case "payment" -> readPayment(parser, child, fields);
+                default -> parser.skipChildren();
+            }
+        });
+    }
+
+    /** An invoice payment's {@code payment}: which payment intent paid the invoice. */
+    private static void readPayment(JsonParser parser, JsonToken value, Fields fields) throws IOException {
+        forEachMemberOf(parser, value, (name, child) -> {
+            if (name.equals("payment_intent")) {
+                fields.paymentIntentId = idText(child, parser);
+            } else {
+                parser.skipChildren();
+            }
+        });
+    }
+
+    /** A string member that only groups events: read as it is, checked when the envelope is made. */
+    private static String idText(JsonToken token, JsonParser parser) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return null;
     }
 
     /** Keeps the string members of the object {@code value} opens that {@code kept} names; skips the rest. */
@@ -204,6 +239,7 @@ public final class EventEnvelopeParser {
         String objectId;
         String objectType;
         String objectStatus;
+        String paymentIntentId;
         String object;
         String createdText;
         String context;
@@ -225,7 +261,7 @@ public final class EventEnvelopeParser {
             }
             Instant createdAt = created == null ? receivedAt : Instant.ofEpochSecond(created);
             return new EventEnvelope(id, type, createdAt, apiVersion, livemode, connectAccount,
-                    objectId, objectType, objectStatus);
+                    objectId, objectType, objectStatus, paymentIntent());
         }
 
         /** The related object stands where a snapshot event's data.object stands; its status comes with the fetch. */
@@ -241,7 +277,15 @@ public final class EventEnvelopeParser {
             }
             Instant createdAt = createdText == null ? receivedAt : isoTime(createdText);
             return new EventEnvelope(id, type, createdAt, null, livemode, context, relatedId, relatedType, null,
-                    true, relatedUrl);
+                    null, true, relatedUrl);
+        }
+
+        /**
+         * Only an id that looks like one groups events: anything else (an empty or outlandish value)
+         * would only put the event in a group of its own, which its object already is.
+         */
+        private String paymentIntent() {
+            return paymentIntentId != null && PAYMENT_INTENT_ID.matcher(paymentIntentId).matches() ? paymentIntentId : null;
         }
 
         private static Instant isoTime(String text) {

@@ -44,10 +44,11 @@ public class IntakeRepository {
 
     private static final String INSERT = """
             INSERT INTO stripe_event (account, event_id, type, api_version, livemode, connect_account,
-                                      object_id, object_type, object_status, created, payload, thin, related_url)
+                                      object_id, object_type, object_status, created, payload, thin, related_url,
+                                      payment_intent_id)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[],
                                  $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::bytea[],
-                                 $12::boolean[], $13::text[])
+                                 $12::boolean[], $13::text[], $14::text[])
             ON CONFLICT (account, event_id) DO NOTHING
             RETURNING account, event_id
             """;
@@ -167,7 +168,8 @@ public class IntakeRepository {
                 column(envelopes, OffsetDateTime[]::new, envelope -> envelope.created().atOffset(ZoneOffset.UTC)),
                 column(events, Buffer[]::new, event -> Buffer.buffer(event.body())),
                 column(envelopes, Boolean[]::new, EventEnvelope::thin),
-                column(envelopes, String[]::new, EventEnvelope::relatedUrl)));
+                column(envelopes, String[]::new, EventEnvelope::relatedUrl),
+                column(envelopes, String[]::new, EventEnvelope::paymentIntentId)));
     }
 
     /** A typed array, which the client binds as the SQL array the statement unnests. */

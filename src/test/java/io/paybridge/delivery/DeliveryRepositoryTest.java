@@ -45,6 +45,11 @@ class DeliveryRepositoryTest {
     /** No limit in bytes: these claims are bounded by their number of events. */
     private static final long ANY_SIZE = Long.MAX_VALUE;
 
+    /** The fixture invoice payment's own id, its invoice's and its payment intent's (fixtures' _ids.json). */
+    private static final String FIXTURE_INVOICE_PAYMENT = "inpay_1TQk5cR2hXk9LmQa7Jm2Rb0S";
+    private static final String FIXTURE_INVOICE = "in_1TQk5bR2hXk9LmQaHq2W8sKd";
+    private static final String FIXTURE_PAYMENT_INTENT = "pi_3TQk6cR2hXk9LmQa1F9gJk2M";
+
     @Inject
     DeliveryRepository repository;
 
@@ -150,6 +155,37 @@ class DeliveryRepositoryTest {
         List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
 
         assertThat(eventIds(claimed)).containsAll(object).containsAll(others).doesNotContainAnyElementsOf(notReached);
+    }
+
+    @Test
+    void aClaimTakesTheOtherDueEventsOfThePaymentsItReached() {
+        String paymentIntent = "pi_claim_" + run;
+        List<String> payment = storePaymentIntentEvents(paymentIntent);
+        makeOldestDue(payment, 2);
+        List<String> others = storeEventsOfDistinctObjects(2);
+        makeOldestDue(others, 1);
+        List<String> sameRecord = storeChargeAndInvoicePaymentEvents(paymentIntent);
+        makeOldestDue(sameRecord, 0);
+
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 10, ANY_SIZE, LEASE).await().atMost(WAIT);
+
+        assertThat(eventIds(claimed)).as("the charge and invoice payment write the payment intent's record")
+                .containsAll(payment).containsAll(sameRecord).containsAll(others);
+    }
+
+    @Test
+    void aPaymentsEventsStandAtThePlaceOfItsOldestWhenTheClaimIsBoundedByObjects() {
+        String paymentIntent = "pi_rank_" + run;
+        List<String> payment = storePaymentIntentEvents(paymentIntent);
+        makeOldestDue(payment, 2);
+        List<String> between = storeEventsOfDistinctObjects(1);
+        makeOldestDue(between, 1);
+        List<String> sameRecord = storeChargeAndInvoicePaymentEvents(paymentIntent);
+        makeOldestDue(sameRecord, 0);
+
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
+
+        assertThat(eventIds(claimed)).containsAll(payment).containsAll(sameRecord).doesNotContainAnyElementsOf(between);
     }
 
     @Test
@@ -331,6 +367,30 @@ class DeliveryRepositoryTest {
             postSigned(body).statusCode(200);
             ids.add(StripeFixtures.eventId(body));
         }
+        ownEvents.addAll(ids);
+        return ids;
+    }
+
+    /** A {@code payment_intent.succeeded} event of {@code paymentIntent}. */
+    private List<String> storePaymentIntentEvents(String paymentIntent) {
+        postSigned(StripeEvents.paymentIntent(paymentIntent).bytes()).statusCode(200);
+        List<String> ids = List.of("evt_" + paymentIntent);
+        ownEvents.addAll(ids);
+        return ids;
+    }
+
+    /** A charge of {@code paymentIntent} and the invoice payment it paid: other objects, the same payment record. */
+    private List<String> storeChargeAndInvoicePaymentEvents(String paymentIntent) {
+        String charge = "ch_" + run + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        postSigned(StripeEvents.charge(charge).field("payment_intent", paymentIntent).bytes()).statusCode(200);
+        String invoicePayment = "inpay_" + run + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        byte[] paid = new String(StripeFixtures.bytes("invoice_payment.paid"), StandardCharsets.UTF_8)
+                .replace(FIXTURE_INVOICE_PAYMENT, invoicePayment)
+                .replace(FIXTURE_PAYMENT_INTENT, paymentIntent)
+                .replace(FIXTURE_INVOICE, "in_" + run)
+                .getBytes(StandardCharsets.UTF_8);
+        postSigned(StripeEvents.from(paid).eventId("evt_" + invoicePayment).bytes()).statusCode(200);
+        List<String> ids = List.of("evt_" + charge, "evt_" + invoicePayment);
         ownEvents.addAll(ids);
         return ids;
     }

@@ -18,6 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class EventEnvelopeParserTest {
 
     private static final Instant RECEIVED = Instant.parse("2026-11-23T10:00:00Z");
+    /** The payment intent of the fixtures' charge and invoice payment (fixtures' _ids.json). */
+    private static final String FIXTURE_PAYMENT_INTENT = "pi_3TQk6cR2hXk9LmQa1F9gJk2M";
+
     private final EventEnvelopeParser parser = new EventEnvelopeParser();
 
     static java.util.List<Path> fixtures() {
@@ -54,7 +57,31 @@ class EventEnvelopeParserTest {
         EventEnvelope envelope = parser.parse(bytes(json), RECEIVED);
 
         assertThat(envelope).isEqualTo(new EventEnvelope("evt_1", "payout.paid", Instant.ofEpochSecond(1795424400),
-                null, true, "acct_123", "po_1", "payout", "paid"));
+                null, true, "acct_123", "po_1", "payout", "paid", null));
+    }
+
+    @Test
+    void namesThePaymentIntentAChargeOrAnInvoicePaymentBelongsTo() {
+        assertThat(parser.parse(StripeFixtures.bytes("charge.succeeded"), RECEIVED).paymentIntentId())
+                .isEqualTo(FIXTURE_PAYMENT_INTENT);
+        assertThat(parser.parse(StripeFixtures.bytes("invoice_payment.paid"), RECEIVED).paymentIntentId())
+                .isEqualTo(FIXTURE_PAYMENT_INTENT);
+        assertThat(parser.parse(StripeFixtures.bytes("payment_intent.succeeded"), RECEIVED).paymentIntentId())
+                .as("a payment intent is its own payment").isNull();
+        assertThat(parser.parse(StripeFixtures.bytes("payout.paid"), RECEIVED).paymentIntentId()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"null", "\"\"", "42", "{\"id\":\"pi_1\"}", "\"pi 1\"", "\"pi_\\u0000\""})
+    void takesAnEventWhosePaymentIntentIsNotAnIdAndGroupsItByItsObject(String paymentIntent) {
+        String json = """
+                {"id":"evt_1","type":"charge.succeeded","created":1795424400,
+                 "data":{"object":{"id":"ch_1","object":"charge","payment_intent":%s,"status":"succeeded"}}}""".formatted(paymentIntent);
+
+        EventEnvelope envelope = parser.parse(bytes(json), RECEIVED);
+
+        assertThat(envelope.objectId()).isEqualTo("ch_1");
+        assertThat(envelope.paymentIntentId()).isNull();
     }
 
     @Test
