@@ -4,6 +4,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +24,7 @@ import com.sun.net.httpserver.HttpServer;
  * application's JVM, so that the benchmark measures the packaged application the way a user runs
  * it. JDK only (the JDK's HTTP server, one virtual thread per request), run as a source file:
  *
- *   java bench/delivery/FakeSalesforce.java --port 18300 [--latency-ms 100] [--api-limit 5000000]
+ *   java bench/delivery/FakeSalesforce.java --port 18300 [--latency-ms 100] [--api-limit 5000000] [--calls-log FILE]
  *
  * It answers what Paybridge calls, in the shapes of shared/fixtures/salesforce.md:
  *   POST  /services/oauth2/token                                     client credentials: a token and
@@ -33,11 +36,12 @@ import com.sun.net.httpserver.HttpServer;
  * and, for the benchmark:
  *   GET   /bench/stats    one line: tokens, calls, records, refused, first_request_ms (token or call),
  *                         last_call_ms, max_in_flight, in_flight (calls being answered now)
- *   POST  /bench/reset    zeroes them (between runs)
+ *   POST  /bench/reset    zeroes them (between runs), and empties the calls log
  *   POST  /bench/usage?spent=true|false   while true, every usage header and the Limits resource
  *                         report the org's daily allowance as spent (the benchmark pauses delivery
  *                         this way, through Paybridge's max-api-usage, while it stores a backlog)
- * The counts are printed again on exit.
+ * The counts are printed again on exit. With --calls-log, every answered upsert call also adds a
+ * line "{epoch ms} {SObject} {records}" to FILE: how a drain cut its records into calls.
  */
 public class FakeSalesforce {
 
@@ -52,6 +56,8 @@ public class FakeSalesforce {
     private final AtomicLong apiUsage = new AtomicLong();
     private final AtomicLong recordIds = new AtomicLong();
     private volatile boolean allowanceSpent;
+    /** Where each answered call is written down; null when not asked for. */
+    private final Path callsLog;
 
     private final AtomicLong tokenCount = new AtomicLong();
     private final AtomicLong calls = new AtomicLong();
@@ -62,17 +68,20 @@ public class FakeSalesforce {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
-    FakeSalesforce(long latencyMillis, long apiLimit, int port) {
+    FakeSalesforce(long latencyMillis, long apiLimit, int port, Path callsLog) {
         this.latencyMillis = latencyMillis;
         this.apiLimit = apiLimit;
         this.instanceUrl = "http://127.0.0.1:" + port;
+        this.callsLog = callsLog;
     }
 
     public static void main(String[] args) throws IOException {
         Map<String, String> options = options(args);
         int port = Integer.parseInt(options.getOrDefault("port", "18300"));
         FakeSalesforce fake = new FakeSalesforce(Long.parseLong(options.getOrDefault("latency-ms", "100")),
-                Long.parseLong(options.getOrDefault("api-limit", "5000000")), port);
+                Long.parseLong(options.getOrDefault("api-limit", "5000000")), port,
+                options.containsKey("calls-log") ? Path.of(options.get("calls-log")) : null);
+        fake.logCalls(StandardOpenOption.TRUNCATE_EXISTING);
         // Loopback only; a deep accept backlog so that a burst of connections is not refused.
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -181,6 +190,7 @@ public class FakeSalesforce {
             send(exchange, 200, results.toString());
             calls.incrementAndGet();
             records.addAndGet(count);
+            logCall(path[6], count);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -202,6 +212,7 @@ public class FakeSalesforce {
                     firstRequestMillis.set(0);
                     lastCallMillis.set(0);
                     maxInFlight.set(inFlight.get());
+                    logCalls(StandardOpenOption.TRUNCATE_EXISTING);
                     send(exchange, 200, "reset\n");
                 }
                 case "/bench/usage" -> {
@@ -215,6 +226,18 @@ public class FakeSalesforce {
                 }
                 default -> send(exchange, 404, "unknown\n");
             }
+        }
+    }
+
+    private synchronized void logCall(String sobject, int count) throws IOException {
+        if (callsLog != null) {
+            Files.writeString(callsLog, System.currentTimeMillis() + " " + sobject + " " + count + "\n", StandardOpenOption.APPEND);
+        }
+    }
+
+    private synchronized void logCalls(StandardOpenOption mode) throws IOException {
+        if (callsLog != null) {
+            Files.writeString(callsLog, "", StandardOpenOption.CREATE, mode);
         }
     }
 
