@@ -81,7 +81,7 @@ public class FakeSalesforce {
         FakeSalesforce fake = new FakeSalesforce(Long.parseLong(options.getOrDefault("latency-ms", "100")),
                 Long.parseLong(options.getOrDefault("api-limit", "5000000")), port,
                 options.containsKey("calls-log") ? Path.of(options.get("calls-log")) : null);
-        fake.logCalls(StandardOpenOption.TRUNCATE_EXISTING);
+        fake.emptyCallsLog();
         // Loopback only; a deep accept backlog so that a burst of connections is not refused.
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -212,7 +212,7 @@ public class FakeSalesforce {
                     firstRequestMillis.set(0);
                     lastCallMillis.set(0);
                     maxInFlight.set(inFlight.get());
-                    logCalls(StandardOpenOption.TRUNCATE_EXISTING);
+                    emptyCallsLog();
                     send(exchange, 200, "reset\n");
                 }
                 case "/bench/usage" -> {
@@ -235,9 +235,9 @@ public class FakeSalesforce {
         }
     }
 
-    private synchronized void logCalls(StandardOpenOption mode) throws IOException {
+    private synchronized void emptyCallsLog() throws IOException {
         if (callsLog != null) {
-            Files.writeString(callsLog, "", StandardOpenOption.CREATE, mode);
+            Files.writeString(callsLog, "", StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         }
     }
 
