@@ -51,7 +51,7 @@ public interface DeliveryConfig {
 
     /**
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
-     * the payments it reached (a payment intent, its charges and invoice payments; any other object
+     * the payments it reached (a payment intent, its charges and invoice payments, the invoices they paid; any other object
      * alone), at most twice as many, so that a turn holds whole objects and pushes a payment's
      * records once. A turn's
      * records are grouped by SObject into Salesforce's 200-record calls; on a backlog (a full claim)

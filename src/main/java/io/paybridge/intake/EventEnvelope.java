@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param paymentIntentId the payment intent the object belongs to, if it names one:
  *                       {@code data.object.payment_intent} (a charge, a refund, a dispute) or
  *                       {@code data.object.payment.payment_intent} (an invoice payment)
+ * @param paidInvoiceId  {@code data.object.invoice} of an invoice payment that names its payment
+ *                       intent: the invoice's events then belong to that payment too
  * @param thin           a thin event ({@code "object":"v2.core.event"}): it names the changed object
  *                       ({@code related_object}) instead of carrying it; its {@code context} is the
  *                       connect account, its {@code related_object.{id,type}} the object id and type
@@ -33,6 +35,7 @@ public record EventEnvelope(
         String objectType,
         String objectStatus,
         String paymentIntentId,
+        String paidInvoiceId,
         boolean thin,
         String relatedUrl) {
 
@@ -40,6 +43,6 @@ public record EventEnvelope(
     public EventEnvelope(String id, String type, Instant created, String apiVersion, boolean livemode,
             String connectAccount, String objectId, String objectType, String objectStatus, String paymentIntentId) {
         this(id, type, created, apiVersion, livemode, connectAccount, objectId, objectType, objectStatus,
-                paymentIntentId, false, null);
+                paymentIntentId, null, false, null);
     }
 }

@@ -114,6 +114,7 @@ public final class EventEnvelopeParser {
                 case "status" -> fields.objectStatus = text(child, parser);
                 case "payment_intent" -> fields.paymentIntentId = idText(child, parser);
                 case "payment" -> readPayment(parser, child, fields);
+                case "invoice" -> fields.invoiceId = idText(child, parser);
                 default -> parser.skipChildren();
             }
         });
@@ -240,6 +241,7 @@ public final class EventEnvelopeParser {
         String objectType;
         String objectStatus;
         String paymentIntentId;
+        String invoiceId;
         String object;
         String createdText;
         String context;
@@ -261,7 +263,7 @@ public final class EventEnvelopeParser {
             }
             Instant createdAt = created == null ? receivedAt : Instant.ofEpochSecond(created);
             return new EventEnvelope(id, type, createdAt, apiVersion, livemode, connectAccount,
-                    objectId, objectType, objectStatus, paymentIntent());
+                    objectId, objectType, objectStatus, paymentIntent(), paidInvoice(), false, null);
         }
 
         /** The related object stands where a snapshot event's data.object stands; its status comes with the fetch. */
@@ -277,7 +279,7 @@ public final class EventEnvelopeParser {
             }
             Instant createdAt = createdText == null ? receivedAt : isoTime(createdText);
             return new EventEnvelope(id, type, createdAt, null, livemode, context, relatedId, relatedType, null,
-                    null, true, relatedUrl);
+                    null, null, true, relatedUrl);
         }
 
         /**
@@ -286,6 +288,15 @@ public final class EventEnvelopeParser {
          */
         private String paymentIntent() {
             return paymentIntentId != null && PAYMENT_INTENT_ID.matcher(paymentIntentId).matches() ? paymentIntentId : null;
+        }
+
+        /**
+         * The invoice an invoice payment paid, when it also names its payment intent: a current
+         * invoice names no payment intent, and this is how its events join their payment's.
+         */
+        private String paidInvoice() {
+            boolean invoicePayment = "invoice_payment".equals(objectType) && paymentIntent() != null;
+            return invoicePayment && invoiceId != null && PAYMENT_INTENT_ID.matcher(invoiceId).matches() ? invoiceId : null;
         }
 
         private static Instant isoTime(String text) {

@@ -20,6 +20,7 @@ class EventEnvelopeParserTest {
     private static final Instant RECEIVED = Instant.parse("2026-11-23T10:00:00Z");
     /** The payment intent of the fixtures' charge and invoice payment (fixtures' _ids.json). */
     private static final String FIXTURE_PAYMENT_INTENT = "pi_3TQk6cR2hXk9LmQa1F9gJk2M";
+    private static final String FIXTURE_INVOICE = "in_1TQk5bR2hXk9LmQaHq2W8sKd";
 
     private final EventEnvelopeParser parser = new EventEnvelopeParser();
 
@@ -69,6 +70,19 @@ class EventEnvelopeParserTest {
         assertThat(parser.parse(StripeFixtures.bytes("payment_intent.succeeded"), RECEIVED).paymentIntentId())
                 .as("a payment intent is its own payment").isNull();
         assertThat(parser.parse(StripeFixtures.bytes("payout.paid"), RECEIVED).paymentIntentId()).isNull();
+    }
+
+    @Test
+    void namesTheInvoiceAnInvoicePaymentPaid() {
+        assertThat(parser.parse(StripeFixtures.bytes("invoice_payment.paid"), RECEIVED).paidInvoiceId())
+                .isEqualTo(FIXTURE_INVOICE);
+        assertThat(parser.parse(StripeFixtures.bytes("invoice.paid"), RECEIVED).paidInvoiceId())
+                .as("an invoice is not a payment of one").isNull();
+        String withoutPaymentIntent = """
+                {"id":"evt_1","type":"invoice_payment.paid","created":1795424400,
+                 "data":{"object":{"id":"inpay_1","object":"invoice_payment","invoice":"in_1","payment":{"type":"charge"}}}}""";
+        assertThat(parser.parse(bytes(withoutPaymentIntent), RECEIVED).paidInvoiceId())
+                .as("nothing to join the invoice to").isNull();
     }
 
     @ParameterizedTest

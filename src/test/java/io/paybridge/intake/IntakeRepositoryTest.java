@@ -124,10 +124,13 @@ class IntakeRepositoryTest {
         }
     }
 
-    /** Waits until that many of the application's inserts wait for a row another transaction holds. */
+    /**
+     * Waits until that many of the application's inserts wait for a row another transaction holds
+     * (known by the statement's start: pg_stat_activity keeps only its first kilobyte).
+     */
     private static void awaitBlockedInserts(int count) {
         await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.scalarCount("SELECT count(*) FROM pg_stat_activity "
-                + "WHERE query LIKE 'INSERT INTO stripe_event%' AND cardinality(pg_blocking_pids(pid)) > 0") == count);
+                + "WHERE query LIKE 'WITH paid AS%' AND cardinality(pg_blocking_pids(pid)) > 0") == count);
     }
 
     private CompletableFuture<StoreOutcome> store(Stored event) {

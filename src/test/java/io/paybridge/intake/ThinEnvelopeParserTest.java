@@ -23,7 +23,7 @@ class ThinEnvelopeParserTest {
 
         assertThat(envelope).isEqualTo(new EventEnvelope("evt_test_65TQk18R2hXk9LmQa4Cn2Pd1zH5xW2yNd4pSt", "v1.payout.paid",
                 Instant.parse("2026-11-24T12:00:00.512Z"), null, false, "acct_1TQk0aR2hXk9LmQa",
-                "po_1TQkDdR2hXk9LmQaCo9eFg0H", "payout", null, null, true, "/v1/payouts/po_1TQkDdR2hXk9LmQaCo9eFg0H"));
+                "po_1TQkDdR2hXk9LmQaCo9eFg0H", "payout", null, null, null, true, "/v1/payouts/po_1TQkDdR2hXk9LmQaCo9eFg0H"));
     }
 
     @Test

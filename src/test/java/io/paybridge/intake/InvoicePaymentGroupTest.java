@@ -1,0 +1,112 @@
+package io.paybridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.paybridge.testing.StripeEvents;
+import io.paybridge.testing.StripeFixtures;
+import io.paybridge.testing.TestDatabase;
+import io.paybridge.testing.TestPorts;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A current invoice names no payment intent; its invoice payment names both. Stored in either
+ * order, the invoice's events join the group of the payment intent that paid it, so that delivery
+ * claims, and a replay puts back, the invoice record's events together.
+ */
+@QuarkusTest
+@WithTestResource(TestDatabase.class)
+@WithTestResource(TestPorts.class)
+class InvoicePaymentGroupTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String FIXTURE_INVOICE = "in_1TQk5bR2hXk9LmQaHq2W8sKd";
+    private static final String FIXTURE_PAYMENT_INTENT = "pi_3TQk6cR2hXk9LmQa1F9gJk2M";
+
+    private final EventEnvelopeParser parser = new EventEnvelopeParser();
+
+    @Inject
+    IntakeRepository repository;
+
+    @Test
+    void anInvoicesStoredEventsJoinItsPaymentWhenTheInvoicePaymentArrives() {
+        String suffix = StripeEvents.uniqueTag();
+        String created = store("invoice.created", suffix);
+        String finalized = store("invoice.finalized", suffix);
+        assertThat(groupOf(created)).as("no payment known yet").isEmpty();
+
+        store("invoice_payment.paid", suffix);
+
+        assertThat(groupOf(created)).contains(FIXTURE_PAYMENT_INTENT + suffix);
+        assertThat(groupOf(finalized)).contains(FIXTURE_PAYMENT_INTENT + suffix);
+    }
+
+    @Test
+    void anInvoicesLaterEventsJoinItsPaymentAsTheyAreStored() {
+        String suffix = StripeEvents.uniqueTag();
+        store("invoice_payment.paid", suffix);
+
+        String paid = store("invoice.paid", suffix);
+
+        assertThat(groupOf(paid)).contains(FIXTURE_PAYMENT_INTENT + suffix);
+    }
+
+    @Test
+    void anotherInvoicesEventsKeepTheirGroup() {
+        String suffix = StripeEvents.uniqueTag();
+        String otherSuffix = StripeEvents.uniqueTag();
+        String other = store("invoice.created", otherSuffix);
+
+        store("invoice_payment.paid", suffix);
+
+        assertThat(groupOf(other)).isEmpty();
+    }
+
+    /**
+     * A row that a claim or a settle holds is not waited for: the intake answers at once, and that
+     * event keeps its group (a claim's turn would otherwise hold the webhook's answer).
+     */
+    @Test
+    void aStoredInvoiceEventThatAnotherStatementHoldsIsNotWaitedFor() throws Exception {
+        String suffix = StripeEvents.uniqueTag();
+        String created = store("invoice.created", suffix);
+        String finalized = store("invoice.finalized", suffix);
+        try (Connection holder = TestDatabase.connect()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement(
+                    "SELECT 1 FROM stripe_event WHERE account = 'default' AND event_id = ? FOR UPDATE")) {
+                lock.setString(1, created);
+                lock.executeQuery().close();
+            }
+
+            store("invoice_payment.paid", suffix);
+
+            holder.rollback();
+        }
+        assertThat(groupOf(created)).as("held while the invoice payment was stored").isEmpty();
+        assertThat(groupOf(finalized)).contains(FIXTURE_PAYMENT_INTENT + suffix);
+    }
+
+    /** Stores a fixture event with its ids suffixed; returns its event id. */
+    private String store(String type, String suffix) {
+        byte[] body = StripeEvents.withIdsSuffixed(StripeFixtures.bytes(type), suffix);
+        EventEnvelope envelope = parser.parse(body, Instant.now());
+        assertThat(repository.store("default", envelope, body).await().atMost(WAIT)).isEqualTo(StoreOutcome.ACCEPTED);
+        assertThat(envelope.objectId()).startsWith(type.startsWith("invoice.") ? FIXTURE_INVOICE : "inpay_");
+        return envelope.id();
+    }
+
+    private static Optional<String> groupOf(String eventId) {
+        return TestDatabase.findRow("SELECT coalesce(payment_intent_id, '') FROM stripe_event WHERE account = 'default' "
+                + "AND event_id = ?", row -> row.getString(1), eventId)
+                .filter(group -> !group.isEmpty());
+    }
+}
