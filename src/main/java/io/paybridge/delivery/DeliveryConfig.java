@@ -51,9 +51,9 @@ public interface DeliveryConfig {
 
     /**
      * Most events claimed at once, oldest due first; the claim then adds the other due events of
-     * the payments it reached (a payment intent, its charges and invoice payments, the invoices they paid; any other object
-     * alone), at most twice as many, so that a turn holds whole objects and pushes a payment's
-     * records once. A turn's
+     * the payments it reached (a payment intent, its charges and invoice payments, the invoices they
+     * paid; any other object alone), at most twice as many, so that a turn holds whole objects and
+     * pushes a payment's records once. A turn's
      * records are grouped by SObject into Salesforce's 200-record calls; on a backlog (a full claim)
      * the records of each group's last, partial call wait for the next turn, whose calls they fill.
      * What a turn holds in memory is bounded by {@code claim-objects}.

@@ -34,8 +34,8 @@ public final class EventEnvelopeParser {
             "id", (fields, text) -> fields.relatedId = text,
             "type", (fields, text) -> fields.relatedType = text,
             "url", (fields, text) -> fields.relatedUrl = text);
-    /** What a payment intent id is made of; any other value groups nothing and is ignored, never refused. */
-    private static final Pattern PAYMENT_INTENT_ID = Pattern.compile("[A-Za-z0-9_]{1," + MAX_ID_LENGTH + "}");
+    /** What a Stripe id (a payment intent's, an invoice's) is made of; any other value groups nothing and is ignored, never refused. */
+    private static final Pattern STRIPE_ID = Pattern.compile("[A-Za-z0-9_]{1," + MAX_ID_LENGTH + "}");
 
     private final JsonFactory factory = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -287,7 +287,7 @@ public final class EventEnvelopeParser {
          * would only put the event in a group of its own, which its object already is.
          */
         private String paymentIntent() {
-            return paymentIntentId != null && PAYMENT_INTENT_ID.matcher(paymentIntentId).matches() ? paymentIntentId : null;
+            return paymentIntentId != null && STRIPE_ID.matcher(paymentIntentId).matches() ? paymentIntentId : null;
         }
 
         /**
@@ -296,7 +296,7 @@ public final class EventEnvelopeParser {
          */
         private String paidInvoice() {
             boolean invoicePayment = "invoice_payment".equals(objectType) && paymentIntent() != null;
-            return invoicePayment && invoiceId != null && PAYMENT_INTENT_ID.matcher(invoiceId).matches() ? invoiceId : null;
+            return invoicePayment && invoiceId != null && STRIPE_ID.matcher(invoiceId).matches() ? invoiceId : null;
         }
 
         private static Instant isoTime(String text) {

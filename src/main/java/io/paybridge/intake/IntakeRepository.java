@@ -46,6 +46,8 @@ public class IntakeRepository {
      * An invoice payment also links its invoice to its payment intent (V18), so that the invoice's
      * events, stored before or after it, join the payment's group: stored ones that another statement
      * holds at that moment (a claim, a settle) are skipped rather than waited for, and keep their group.
+     * A replay walking groups in key order misses no moved event: a payment intent's group (pi_...)
+     * sorts after an invoice's (in_...), so a moved event is ahead of the walk or visited twice.
      * Kept under the 2,048 characters of the client's statement cache (IntakeInsertStatementTest): a longer
      * statement is prepared and planned again at every batch.
      */
