@@ -46,6 +46,10 @@ public class IntakeRepository {
      * An invoice payment also links its invoice to its payment intent (V18), so that the invoice's
      * events, stored before or after it, join the payment's group: stored ones that another statement
      * holds at that moment (a claim, a settle) are skipped rather than waited for, and keep their group.
+     * Only the invoice payment that creates the link moves stored events: the invoice's later events
+     * take the link as they are stored, so a batch that repeats the payment (a redelivery, a backfill)
+     * reads none of them again. An event skipped, or stored by a concurrent batch that did not yet see
+     * the link, keeps its own group: records end right by their watermarks; it costs one more push.
      * A replay walking groups in key order misses no moved event: a payment intent's group (pi_...)
      * sorts after an invoice's (in_...), so a moved event is ahead of the walk or visited twice.
      * Kept under the 2,048 characters of the client's statement cache (IntakeInsertStatementTest): a longer
@@ -58,10 +62,10 @@ public class IntakeRepository {
               WHERE invoice_id IS NOT NULL
               GROUP BY account, invoice_id),
             linked AS (
-              INSERT INTO invoice_payment_link SELECT * FROM paid ON CONFLICT DO NOTHING),
+              INSERT INTO invoice_payment_link SELECT * FROM paid ON CONFLICT DO NOTHING RETURNING *),
             stored_invoice_events AS (
-              SELECT s.ctid AS row_id, p.payment_intent_id
-              FROM paid p JOIN stripe_event s ON (s.account, s.object_id) = (p.account, p.invoice_id)
+              SELECT s.ctid AS row_id, l.payment_intent_id
+              FROM linked l JOIN stripe_event s ON (s.account, s.object_id) = (l.account, l.invoice_id)
               WHERE s.payment_intent_id IS NULL
               FOR UPDATE OF s SKIP LOCKED),
             regrouped AS (
