@@ -48,7 +48,8 @@ public class IntakeRepository {
      * holds at that moment (a claim, a settle) are skipped rather than waited for, and keep their group.
      * Only the invoice payment that creates the link moves stored events: the invoice's later events
      * take the link as they are stored, so a batch that repeats the payment (a redelivery, a backfill)
-     * reads none of them again. An event skipped, or stored by a concurrent batch that did not yet see
+     * reads none of them again. A new event looks at the link before the batch's own payments: an
+     * invoice paid again by another payment intent keeps the group of the first. An event skipped, or stored by a concurrent batch that did not yet see
      * the link, keeps its own group: records end right by their watermarks; it costs one more push.
      * A replay walking groups in key order misses no moved event: a payment intent's group (pi_...)
      * sorts after an invoice's (in_...), so a moved event is ahead of the walk or visited twice.
@@ -76,8 +77,8 @@ public class IntakeRepository {
             SELECT i.account, i.event_id, i.type, i.api_version, i.livemode, i.connect_account, i.object_id,
               i.object_type, i.object_status, i.created, i.payload, i.thin, i.related_url,
               CASE WHEN i.payment_intent_id IS NULL AND i.object_type = 'invoice' THEN coalesce(
-                (SELECT payment_intent_id FROM paid WHERE (account, invoice_id) = (i.account, i.object_id)),
-                (SELECT payment_intent_id FROM invoice_payment_link WHERE (account, invoice_id) = (i.account, i.object_id)))
+                (SELECT payment_intent_id FROM invoice_payment_link WHERE (account, invoice_id) = (i.account, i.object_id)),
+                (SELECT payment_intent_id FROM paid WHERE (account, invoice_id) = (i.account, i.object_id)))
               ELSE i.payment_intent_id END
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[],
               $8::text[], $9::text[], $10::timestamptz[], $11::bytea[], $12::boolean[], $13::text[], $14::text[])

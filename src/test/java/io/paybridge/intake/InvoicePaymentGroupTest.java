@@ -2,11 +2,16 @@ package io.paybridge.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
@@ -35,6 +40,9 @@ class InvoicePaymentGroupTest {
 
     @Inject
     IntakeRepository repository;
+
+    @Inject
+    IntakeConfig intake;
 
     @Test
     void anInvoicesStoredEventsJoinItsPaymentWhenTheInvoicePaymentArrives() {
@@ -93,6 +101,76 @@ class InvoicePaymentGroupTest {
         }
         assertThat(groupOf(created)).as("held while the invoice payment was stored").isEmpty();
         assertThat(groupOf(finalized)).contains(FIXTURE_PAYMENT_INTENT + suffix);
+    }
+
+    /**
+     * An invoice paid by a second payment intent (a split or a retried payment) keeps the group of the
+     * payment that linked it first, even for its events stored in the same batch as the second payment:
+     * the invoice's events stay in one group, the link's.
+     */
+    @Test
+    void anInvoicesEventsStayWithItsFirstPaymentWhenASecondPaymentArrivesInTheSameBatch() throws Exception {
+        String suffix = StripeEvents.uniqueTag();
+        store("invoice_payment.paid", suffix);
+        byte[] secondPayment = secondPaymentOf(FIXTURE_INVOICE + suffix);
+        byte[] invoicePaid = StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice.paid"), suffix);
+
+        String paidEventId = inOneBatch(secondPayment, invoicePaid).get(1);
+
+        assertThat(groupOf(paidEventId)).contains(FIXTURE_PAYMENT_INTENT + suffix);
+    }
+
+    /** An invoice payment of {@code invoiceId} with ids of its own: its event, its payment intent. */
+    private static byte[] secondPaymentOf(String invoiceId) {
+        String suffix = StripeEvents.uniqueTag();
+        String payment = new String(StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice_payment.paid"), suffix),
+                StandardCharsets.UTF_8);
+        return payment.replace(FIXTURE_INVOICE + suffix, invoiceId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Stores the events in one insert: every insert slot is first taken by an invoice payment that
+     * waits on a link another connection holds uncommitted, so the events queue behind them and the
+     * first slot set free takes them all. Returns their event ids.
+     */
+    private List<String> inOneBatch(byte[]... bodies) throws Exception {
+        List<String> blockers = new ArrayList<>();
+        List<CompletableFuture<StoreOutcome>> stores = new ArrayList<>();
+        try (Connection holder = TestDatabase.connect()) {
+            holder.setAutoCommit(false);
+            for (int slot = 0; slot < intake.maxConcurrentBatches(); slot++) {
+                String blocker = StripeEvents.uniqueTag();
+                try (PreparedStatement link = holder.prepareStatement(
+                        "INSERT INTO invoice_payment_link VALUES ('default', ?, 'pi_holder')")) {
+                    link.setString(1, FIXTURE_INVOICE + blocker);
+                    link.executeUpdate();
+                }
+                blockers.add(blocker);
+            }
+            List<CompletableFuture<StoreOutcome>> blocked = blockers.stream()
+                    .map(blocker -> StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice_payment.paid"), blocker))
+                    .map(this::subscribe)
+                    .toList();
+            List<String> eventIds = new ArrayList<>();
+            for (byte[] body : bodies) {
+                eventIds.add(parser.parse(body, Instant.now()).id());
+                stores.add(subscribe(body));
+            }
+            assertThat(repository.queuedEvents()).as("the events wait behind the blocked inserts").isEqualTo(bodies.length);
+            holder.rollback();
+            for (CompletableFuture<StoreOutcome> store : blocked) {
+                assertThat(store.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(StoreOutcome.ACCEPTED);
+            }
+            for (CompletableFuture<StoreOutcome> store : stores) {
+                assertThat(store.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(StoreOutcome.ACCEPTED);
+            }
+            return eventIds;
+        }
+    }
+
+    private CompletableFuture<StoreOutcome> subscribe(byte[] body) {
+        EventEnvelope envelope = parser.parse(body, Instant.now());
+        return repository.store("default", envelope, body).subscribe().asCompletionStage();
     }
 
     /** Stores a fixture event with its ids suffixed; returns its event id. */
