@@ -113,7 +113,7 @@ class InvoicePaymentGroupTest {
         String suffix = StripeEvents.uniqueTag();
         store("invoice_payment.paid", suffix);
         byte[] secondPayment = secondPaymentOf(FIXTURE_INVOICE + suffix);
-        byte[] invoicePaid = StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice.paid"), suffix);
+        byte[] invoicePaid = fixture("invoice.paid", suffix);
 
         String paidEventId = inOneBatch(secondPayment, invoicePaid).get(1);
 
@@ -123,8 +123,7 @@ class InvoicePaymentGroupTest {
     /** An invoice payment of {@code invoiceId} with ids of its own: its event, its payment intent. */
     private static byte[] secondPaymentOf(String invoiceId) {
         String suffix = StripeEvents.uniqueTag();
-        String payment = new String(StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice_payment.paid"), suffix),
-                StandardCharsets.UTF_8);
+        String payment = new String(fixture("invoice_payment.paid", suffix), StandardCharsets.UTF_8);
         return payment.replace(FIXTURE_INVOICE + suffix, invoiceId).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -134,10 +133,9 @@ class InvoicePaymentGroupTest {
      * first slot set free takes them all. Returns their event ids.
      */
     private List<String> inOneBatch(byte[]... bodies) throws Exception {
-        List<String> blockers = new ArrayList<>();
-        List<CompletableFuture<StoreOutcome>> stores = new ArrayList<>();
         try (Connection holder = TestDatabase.connect()) {
             holder.setAutoCommit(false);
+            List<CompletableFuture<StoreOutcome>> blocked = new ArrayList<>();
             for (int slot = 0; slot < intake.maxConcurrentBatches(); slot++) {
                 String blocker = StripeEvents.uniqueTag();
                 try (PreparedStatement link = holder.prepareStatement(
@@ -145,12 +143,9 @@ class InvoicePaymentGroupTest {
                     link.setString(1, FIXTURE_INVOICE + blocker);
                     link.executeUpdate();
                 }
-                blockers.add(blocker);
+                blocked.add(subscribe(fixture("invoice_payment.paid", blocker)));
             }
-            List<CompletableFuture<StoreOutcome>> blocked = blockers.stream()
-                    .map(blocker -> StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice_payment.paid"), blocker))
-                    .map(this::subscribe)
-                    .toList();
+            List<CompletableFuture<StoreOutcome>> stores = new ArrayList<>();
             List<String> eventIds = new ArrayList<>();
             for (byte[] body : bodies) {
                 eventIds.add(parser.parse(body, Instant.now()).id());
@@ -158,13 +153,15 @@ class InvoicePaymentGroupTest {
             }
             assertThat(repository.queuedEvents()).as("the events wait behind the blocked inserts").isEqualTo(bodies.length);
             holder.rollback();
-            for (CompletableFuture<StoreOutcome> store : blocked) {
-                assertThat(store.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(StoreOutcome.ACCEPTED);
-            }
-            for (CompletableFuture<StoreOutcome> store : stores) {
-                assertThat(store.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(StoreOutcome.ACCEPTED);
-            }
+            assertAccepted(blocked);
+            assertAccepted(stores);
             return eventIds;
+        }
+    }
+
+    private static void assertAccepted(List<CompletableFuture<StoreOutcome>> stores) throws Exception {
+        for (CompletableFuture<StoreOutcome> store : stores) {
+            assertThat(store.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(StoreOutcome.ACCEPTED);
         }
     }
 
@@ -173,9 +170,14 @@ class InvoicePaymentGroupTest {
         return repository.store("default", envelope, body).subscribe().asCompletionStage();
     }
 
+    /** A fixture event with its ids suffixed. */
+    private static byte[] fixture(String type, String suffix) {
+        return StripeEvents.withIdsSuffixed(StripeFixtures.bytes(type), suffix);
+    }
+
     /** Stores a fixture event with its ids suffixed; returns its event id. */
     private String store(String type, String suffix) {
-        byte[] body = StripeEvents.withIdsSuffixed(StripeFixtures.bytes(type), suffix);
+        byte[] body = fixture(type, suffix);
         EventEnvelope envelope = parser.parse(body, Instant.now());
         assertThat(repository.store("default", envelope, body).await().atMost(WAIT)).isEqualTo(StoreOutcome.ACCEPTED);
         assertThat(envelope.objectId()).startsWith(type.startsWith("invoice.") ? FIXTURE_INVOICE : "inpay_");
