@@ -49,12 +49,21 @@ public class IntakeRepository {
      * Only the invoice payment that creates the link moves stored events: the invoice's later events
      * take the link as they are stored, so a batch that repeats the payment (a redelivery, a backfill)
      * reads none of them again. A new event looks at the link before the batch's own payments: an
-     * invoice paid again by another payment intent keeps the group of the first. An event skipped, or stored by a concurrent batch that did not yet see
-     * the link, keeps its own group: records end right by their watermarks; it costs one more push.
+     * invoice paid again by another payment intent keeps the group of the first. An event skipped, or
+     * stored by a concurrent batch that did not yet see the link, keeps its own group: records end
+     * right by their watermarks; it costs one more push.
      * A replay walking groups in key order misses no moved event: a payment intent's group (pi_...)
      * sorts after an invoice's (in_...), so a moved event is ahead of the walk or visited twice.
-     * Kept under the 2,048 characters of the client's statement cache (IntakeInsertStatementTest): a longer
-     * statement is prepared and planned again at every batch.
+     *
+     * <p>Kept under the 2,048 characters of the client's statement cache (IntakeInsertStatementTest):
+     * a longer statement is prepared and planned again at every batch. A cached statement keeps the
+     * plan of its first batches, often made on a new database's empty table, where a scan of the
+     * whole table looks cheapest; as a join, the stored invoice events were found that way, and every
+     * batch scanned the table as it grew (IntakeInsertPlanTest). Looked up per linked invoice
+     * (LATERAL) on every column of the group index, they are reached through it whatever the table
+     * held when the plan was made. The update of the few found still joins them to the table by row:
+     * a plan made on an empty table may scan it for that, but only in a batch that links an invoice
+     * whose events are stored, and only until autovacuum's next analyze makes PostgreSQL plan again.
      */
     static final String INSERT = """
             WITH paid AS (
@@ -65,10 +74,11 @@ public class IntakeRepository {
             linked AS (
               INSERT INTO invoice_payment_link SELECT * FROM paid ON CONFLICT DO NOTHING RETURNING *),
             stored_invoice_events AS (
-              SELECT s.ctid AS row_id, l.payment_intent_id
-              FROM linked l JOIN stripe_event s ON (s.account, s.object_id) = (l.account, l.invoice_id)
-              WHERE s.payment_intent_id IS NULL
-              FOR UPDATE OF s SKIP LOCKED),
+              SELECT s.row_id, l.payment_intent_id
+              FROM linked l, LATERAL (SELECT ctid AS row_id FROM stripe_event
+                WHERE (account, coalesce(payment_intent_id, object_id), object_id) = (l.account, l.invoice_id, l.invoice_id)
+                  AND payment_intent_id IS NULL
+                FOR UPDATE SKIP LOCKED) s),
             regrouped AS (
               UPDATE stripe_event e SET payment_intent_id = r.payment_intent_id
               FROM stored_invoice_events r WHERE e.ctid = r.row_id)
