@@ -48,9 +48,9 @@ class ReplayPlanTest {
                 storeDelivered(connection, "other-" + account, OTHER_ACCOUNT_EVENTS);
                 statement.execute("ANALYZE stripe_event");
 
-                long readBefore = rowsAndEntriesRead(statement);
+                long readBefore = TestDatabase.eventRowsAndEntriesRead(connection, SCHEMA);
                 long replayed = firstBatch(connection, account);
-                long read = rowsAndEntriesRead(statement) - readBefore;
+                long read = TestDatabase.eventRowsAndEntriesRead(connection, SCHEMA) - readBefore;
 
                 // The first batch reaches FIRST_BATCH events and takes the rest of its last object.
                 assertThat(replayed).isBetween((long) ReplayRepository.FIRST_BATCH,
@@ -211,17 +211,5 @@ class ReplayPlanTest {
             handled += Long.parseLong(removed.group(1));
         }
         return handled;
-    }
-
-    /** Rows read by sequential scans of the table and entries read from its indexes, in this transaction. */
-    private static long rowsAndEntriesRead(Statement statement) throws SQLException {
-        try (ResultSet rows = statement.executeQuery("""
-                SELECT pg_stat_get_xact_tuples_returned('%1$s.stripe_event'::regclass)
-                       + coalesce((SELECT sum(pg_stat_get_xact_tuples_returned(i.indexrelid)) FROM pg_index i
-                                    WHERE i.indrelid = '%1$s.stripe_event'::regclass), 0)
-                """.formatted(SCHEMA))) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 }

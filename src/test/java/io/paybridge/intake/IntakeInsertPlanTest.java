@@ -47,11 +47,11 @@ class IntakeInsertPlanTest {
                 statement.execute("EXPLAIN EXECUTE intake_insert(" + "NULL, ".repeat(14) + "NULL)");
                 storeInvoiceEvents(connection, account, STORED);
 
-                long readBefore = rowsAndEntriesRead(statement);
+                long readBefore = TestDatabase.eventRowsAndEntriesRead(connection, SCHEMA);
                 try (ResultSet stored = statement.executeQuery("EXECUTE intake_insert(" + oneInvoiceEvent(account) + ")")) {
                     assertThat(stored.next()).as("the batch's event was stored").isTrue();
                 }
-                long read = rowsAndEntriesRead(statement) - readBefore;
+                long read = TestDatabase.eventRowsAndEntriesRead(connection, SCHEMA) - readBefore;
 
                 // The primary key's check and the link's lookup: a handful. The join this replaces
                 // read the table's 20,000 events here.
@@ -82,17 +82,5 @@ class IntakeInsertPlanTest {
                 "ARRAY['" + account + "']", "ARRAY['evt_intake_plan_new']", "ARRAY['invoice.paid']", "ARRAY[NULL]",
                 "ARRAY[false]", "ARRAY[NULL]", "ARRAY['in_intake_plan_new']", "ARRAY['invoice']", "ARRAY['paid']",
                 "ARRAY[now()]", "ARRAY['\\x7b7d'::bytea]", "ARRAY[false]", "ARRAY[NULL]", "ARRAY[NULL]", "ARRAY[NULL]");
-    }
-
-    /** Rows read by sequential scans of the table and entries read from its indexes, in this transaction. */
-    private static long rowsAndEntriesRead(Statement statement) throws SQLException {
-        try (ResultSet rows = statement.executeQuery("""
-                SELECT pg_stat_get_xact_tuples_returned('%1$s.stripe_event'::regclass)
-                       + coalesce((SELECT sum(pg_stat_get_xact_tuples_returned(i.indexrelid)) FROM pg_index i
-                                    WHERE i.indrelid = '%1$s.stripe_event'::regclass), 0)
-                """.formatted(SCHEMA))) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 }

@@ -59,6 +59,22 @@ public final class TestDatabase implements QuarkusTestResourceLifecycleManager, 
     }
 
     /**
+     * Rows read by sequential scans of {@code schema}'s event table and entries read from its
+     * indexes so far in this transaction: what a statement under test read is the difference.
+     */
+    public static long eventRowsAndEntriesRead(Connection connection, String schema) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("""
+                        SELECT pg_stat_get_xact_tuples_returned('%1$s.stripe_event'::regclass)
+                               + coalesce((SELECT sum(pg_stat_get_xact_tuples_returned(i.indexrelid)) FROM pg_index i
+                                            WHERE i.indrelid = '%1$s.stripe_event'::regclass), 0)
+                        """.formatted(schema))) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /**
      * The schema exists before a test's first statement, even when that test runs before any
      * application has started on a new database (a command test prepares rows before its launch).
      * Flyway takes a lock, so this and the application's own migration at start cannot collide.
