@@ -49,10 +49,13 @@ public interface IntakeConfig {
     int maxBatchSize();
 
     /**
-     * Most inserts running at once. Two lets the next batch form while the previous one commits;
-     * more makes batches smaller and commits more frequent for no gain (see the benchmark).
+     * Most inserts running at once. With one, the next batch forms while the current one commits
+     * and takes everything that arrived meanwhile. A second insert at once halved the batches and
+     * cost PostgreSQL about half as much CPU again per event, which on a machine the database shares
+     * with the service left fewer events a second and a longer tail (docs/benchmarks.md). A database
+     * on a host of its own, far in round trips, may gain from two.
      */
-    @WithDefault("2")
+    @WithDefault("1")
     int maxConcurrentBatches();
 
     /**

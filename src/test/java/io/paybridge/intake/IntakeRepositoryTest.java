@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -18,17 +19,29 @@ import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 /**
  * The group commit when the same events reach it twice at once, as they do when a reconciliation
- * sweep (or a backfill) stores events that Stripe is delivering at the same moment.
+ * sweep (or a backfill) stores events that Stripe is delivering at the same moment. Two inserts at
+ * once: replicas and jobs run theirs side by side whatever one process allows, and a process allows
+ * it with {@code max-concurrent-batches} above its default of one.
  */
 @QuarkusTest
+@TestProfile(IntakeRepositoryTest.TwoInserts.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class IntakeRepositoryTest {
+
+    public static class TwoInserts implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("paybridge.intake.max-concurrent-batches", "2");
+        }
+    }
 
     @Inject
     IntakeRepository repository;
