@@ -43,9 +43,9 @@ class SchemaBaselineTest {
     private static final List<String> LATER_SCRIPTS = List.of("13 SQL stripe event columns in row",
             "14 SQL claim bounded by objects", "15 SQL salesforce record room to update",
             "16 SQL held back events keep their place",
-            "17 SQL claim by payment", "18 SQL invoice joins its payment");
+            "17 SQL claim by payment", "18 SQL invoice joins its payment", "19 SQL payment intent id in row");
 
-    private static final String LATEST_VERSION = "18";
+    private static final String LATEST_VERSION = "19";
 
     private final String schema = "baseline_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
@@ -83,19 +83,22 @@ class SchemaBaselineTest {
     void anEventKeepsOnlyItsPayloadOutOfTheRow() {
         flyway().migrate();
         // Ids as long as Stripe's, and a payload that does not compress, so that it must go out of line.
+        // A charge's event, so that it names its payment intent too (its group, V17).
         // The schema's own search path, so that the row's triggers count it in this schema's tables.
         TestDatabase.execute("""
                 SET search_path TO %1$s;
-                INSERT INTO stripe_event (account, event_id, type, object_id, object_type, created, payload, lease_owner)
-                VALUES ('acct_long_account_name_1234', 'evt_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', 'payment_intent.requires_action',
-                        'pi_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', 'payment_intent', now(),
+                INSERT INTO stripe_event (account, event_id, type, object_id, object_type, payment_intent_id, created,
+                                          payload, lease_owner)
+                VALUES ('acct_long_account_name_1234', 'evt_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', 'charge.dispute.funds_withdrawn',
+                        'ch_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', 'charge', 'pi_3Qm1NzLkdIwHu7ix0ZbWPGuS4fQ9ab', now(),
                         (SELECT string_agg(sha512(int4send(i)), ''::bytea) FROM generate_series(1, 64) i),
                         'paybridge-7d9f8c6b5-x2kqp:8c7e1f0a-5b8f-4f7e-9a7c-3b1f2d6e4a90')""".formatted(schema));
 
         assertThat(TestDatabase.scalarCount("SELECT count(DISTINCT chunk_id) FROM "
                 + TestDatabase.findRow("SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = '" + schema
                         + ".stripe_event'::regclass", row -> row.getString(1)).orElseThrow()))
-                .as("TOAST values of the one event: its payload, not its ids, type or lease owner").isEqualTo(1);
+                .as("TOAST values of the one event: its payload, not its ids, payment intent, type or lease owner")
+                .isEqualTo(1);
     }
 
     @Test
