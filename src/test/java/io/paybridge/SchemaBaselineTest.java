@@ -101,6 +101,23 @@ class SchemaBaselineTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * The table's small toast_tuple_target moves every column whose storage allows it out of the row:
+     * V17 added payment_intent_id with text's default and each id became a TOAST value of its own
+     * (V19). Any column added later must say where it lives; only the payloads belong out of line.
+     */
+    @Test
+    void everyColumnButThePayloadsIsStoredInTheRow() {
+        flyway().migrate();
+
+        assertThat(TestDatabase.scalarCount("""
+                SELECT count(*) FROM pg_attribute
+                 WHERE attrelid = '%s.stripe_event'::regclass AND attnum > 0 AND NOT attisdropped
+                   AND attstorage IN ('x', 'e') AND attname NOT IN ('payload', 'fetched')""".formatted(schema)))
+                .as("columns of stripe_event that PostgreSQL may move out of the row, besides payload and fetched")
+                .isZero();
+    }
+
     @Test
     void aRecordsLeaseIsWrittenOnItsOwnPage() throws SQLException {
         flyway().migrate();
