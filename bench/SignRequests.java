@@ -1,9 +1,12 @@
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -75,7 +78,9 @@ public class SignRequests {
         long perFile = (count + files - 1) / files;
         long sequence = 0;
         for (int file = 1; file <= files; file++) {
-            try (OutputStream output = new BufferedOutputStream(Files.newOutputStream(Path.of(out + "." + file)), 1 << 20)) {
+            try (FileChannel channel = FileChannel.open(Path.of(out + "." + file), StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                    OutputStream output = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20)) {
                 for (long i = 0; i < perFile; i++, sequence++) {
                     String body = parts[0] + eventPrefix + number(sequence, eventDigits) + parts[1];
                     body = body.replace(objectId, objectPrefix + number(sequence, objectDigits));
@@ -97,6 +102,11 @@ public class SignRequests {
                     output.write(head);
                     output.write(bytes);
                 }
+                // On disk before wrk reads it: left dirty, these gigabytes would be written back
+                // while the service runs, in bursts that fill the disk's queue ahead of
+                // PostgreSQL's commits.
+                output.flush();
+                channel.force(false);
             }
         }
         System.out.println("record_size=" + recordSize + " body_size=" + (recordSize > 0 ? template.length() : 0)
