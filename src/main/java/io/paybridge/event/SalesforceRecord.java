@@ -1,6 +1,7 @@
 package io.paybridge.event;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.EmbeddedId;
 import jakarta.persistence.Entity;
@@ -22,10 +23,12 @@ public class SalesforceRecord extends PanacheEntityBase {
     public Key id;
 
     /** Null until Salesforce has answered a push of the record with its id. */
+    @Column(columnDefinition = StripeEvent.TEXT)
     public String salesforceId;
 
     /** The primary key, as Salesforce keys a record: the SObject and the external id value. */
     @Embeddable
-    public record Key(String sobject, String externalId) {
+    public record Key(@Column(columnDefinition = StripeEvent.TEXT) String sobject,
+            @Column(columnDefinition = StripeEvent.TEXT) String externalId) {
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.smallrye.mutiny.Uni;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -21,24 +22,38 @@ import jakarta.persistence.Table;
 @IdClass(StripeEvent.Key.class)
 public class StripeEvent extends PanacheEntityBase {
 
+    /**
+     * The migrations make every string column {@code text}; Hibernate would expect {@code varchar(255)}
+     * and its schema validation (dev mode, tests) would report each one.
+     */
+    static final String TEXT = "text";
+
     @Id
+    @Column(columnDefinition = TEXT)
     public String account;
 
     @Id
+    @Column(columnDefinition = TEXT)
     public String eventId;
 
+    @Column(columnDefinition = TEXT)
     public String type;
 
+    @Column(columnDefinition = TEXT)
     public String apiVersion;
 
     public boolean livemode;
 
+    @Column(columnDefinition = TEXT)
     public String connectAccount;
 
+    @Column(columnDefinition = TEXT)
     public String objectId;
 
+    @Column(columnDefinition = TEXT)
     public String objectType;
 
+    @Column(columnDefinition = TEXT)
     public String objectStatus;
 
     public Instant created;
@@ -48,12 +63,14 @@ public class StripeEvent extends PanacheEntityBase {
     /** The body exactly as Stripe signed it. */
     public byte[] payload;
 
+    @Column(columnDefinition = TEXT)
     public EventStatus status;
 
     public int attempts;
 
     public Instant nextAttemptAt;
 
+    @Column(columnDefinition = TEXT)
     public String lastError;
 
     public Instant doneAt;
@@ -64,6 +81,7 @@ public class StripeEvent extends PanacheEntityBase {
     public boolean thin;
 
     /** A thin event's {@code related_object.url}. */
+    @Column(columnDefinition = TEXT)
     public String relatedUrl;
 
     /** A thin event's object as fetched from Stripe at the last attempt. */
