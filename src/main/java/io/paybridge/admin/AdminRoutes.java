@@ -2,6 +2,7 @@ package io.paybridge.admin;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -34,6 +35,9 @@ public class AdminRoutes {
 
     private static final Logger LOG = Logger.getLogger(AdminRoutes.class);
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final List<String> LIST_PARAMETERS = List.of("account", "id", "status", "type", "since", "until", "limit",
+            "after");
+    private static final List<String> STATS_PARAMETERS = List.of("account", "since", "until", "bucket");
 
     private final EventAdminService service;
     private final EventStatsService stats;
@@ -83,6 +87,7 @@ public class AdminRoutes {
 
     private void list(RoutingContext ctx) {
         answer(ctx, Uni.createFrom().deferred(() -> {
+            onlyKnownParameters(ctx, LIST_PARAMETERS);
             EventFilter filter = EventFilter.parse(
                     ctx.queryParams().get("account"),
                     ctx.queryParam("id"),
@@ -107,11 +112,27 @@ public class AdminRoutes {
     }
 
     private void stats(RoutingContext ctx) {
-        answer(ctx, stats.stats(
-                ctx.queryParams().get("account"),
-                ctx.queryParams().get("since"),
-                ctx.queryParams().get("until"),
-                ctx.queryParams().get("bucket")));
+        answer(ctx, Uni.createFrom().deferred(() -> {
+            onlyKnownParameters(ctx, STATS_PARAMETERS);
+            return stats.stats(
+                    ctx.queryParams().get("account"),
+                    ctx.queryParams().get("since"),
+                    ctx.queryParams().get("until"),
+                    ctx.queryParams().get("bucket"));
+        }));
+    }
+
+    /**
+     * A misspelt filter ({@code stauts=dead}) would otherwise list every event, and a replay built
+     * from that listing would take them all.
+     */
+    private static void onlyKnownParameters(RoutingContext ctx, List<String> known) {
+        for (String name : ctx.queryParams().names()) {
+            if (!known.contains(name)) {
+                throw new InvalidRequestException("unknown query parameter '" + TimeArgument.abbreviate(name)
+                        + "'; this takes " + String.join(", ", known));
+            }
+        }
     }
 
     /**

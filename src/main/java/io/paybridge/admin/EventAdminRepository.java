@@ -85,7 +85,9 @@ public class EventAdminRepository {
     private static StoredEvent storedEvent(StripeEvent event) {
         EventSummary summary = new EventSummary(event.account, event.eventId, event.type, event.status,
                 event.attempts, event.created, event.receivedAt, event.lastError);
-        return new StoredEvent(summary, event.objectId, event.objectType, event.nextAttemptAt, event.payload,
+        // The column keeps the moment of the last settle once delivery is over: no attempt is to come.
+        Instant nextAttemptAt = event.status.done() ? null : event.nextAttemptAt;
+        return new StoredEvent(summary, event.objectId, event.objectType, nextAttemptAt, event.payload,
                 event.thin, event.connectAccount, event.fetched);
     }
 

@@ -57,6 +57,13 @@ public final class ConfigBounds {
         }
     }
 
+    /** A property that another setting makes necessary; its value, a secret perhaps, is never shown. */
+    public void required(String property, boolean present, String because) {
+        if (!present) {
+            problems.add(prefix + "." + property + " must be set " + because);
+        }
+    }
+
     public List<String> problems() {
         return List.copyOf(problems);
     }

@@ -19,6 +19,7 @@ import io.paybridge.intake.EventEnvelopeParser;
 import io.paybridge.intake.IntakeRepository;
 import io.paybridge.intake.StoreOutcome;
 import io.paybridge.stripe.StripeConfig;
+import io.paybridge.stripe.StripeErrors;
 import io.paybridge.stripe.StripeJson;
 import io.paybridge.stripe.StripeMetrics;
 import io.paybridge.stripe.StripeMetrics.Outcome;
@@ -120,7 +121,7 @@ public class BackfillService {
             return page;
         } catch (StripeException refused) {
             metrics.request(purpose, Outcome.of(refused));
-            throw refused;
+            throw StripeErrors.withApiBase(refused, config.apiBase());
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 
 import com.stripe.exception.StripeException;
 import io.paybridge.admin.InvalidRequestException;
+import io.paybridge.stripe.StripeErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -48,8 +49,7 @@ final class CommandFailures implements IExitCodeExceptionMapper, IExecutionExcep
         if (failure instanceof InvalidRequestException) {
             err.println(name + ": " + failure.getMessage());
         } else if (failure instanceof StripeException stripe) {
-            // stripe-java's messages name the request id and a masked key, never the key itself.
-            err.printf("%s failed: Stripe answered HTTP %s: %s%n", name, stripe.getStatusCode(), stripe.getMessage());
+            err.println(name + " failed: " + StripeErrors.describe(stripe));
         } else {
             err.println(name + " failed: " + failure.getMessage());
         }

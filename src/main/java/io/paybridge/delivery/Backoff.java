@@ -5,7 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Retry delays: doubling from the minimum up to the maximum, each drawn between half and all of
- * that step, so that events failed together do not all come back in the same second.
+ * that step, so that events failed together do not all come back in the same second; never below
+ * the minimum, which an operator sets as the shortest wait Salesforce gets.
  */
 public final class Backoff {
 
@@ -20,8 +21,8 @@ public final class Backoff {
     /** @param attempts attempts made so far, at least one */
     public Duration after(int attempts) {
         long ceiling = ceilingMillis(attempts);
-        long half = ceiling / 2;
-        return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(ceiling - half + 1));
+        long floor = Math.max(ceiling / 2, Math.min(min.toMillis(), ceiling));
+        return Duration.ofMillis(floor + ThreadLocalRandom.current().nextLong(ceiling - floor + 1));
     }
 
     long ceilingMillis(int attempts) {

@@ -43,7 +43,7 @@ public class DeliveryRepository {
      */
     private static final String CLAIM = """
             SELECT account, event_id, type, created, received_at, object_type, object_status, status, attempts,
-                   octet_length(payload) AS payload_bytes, thin, related_url, connect_account
+                   octet_length(payload) AS payload_bytes, thin, related_url, connect_account, more_due
               FROM claim_due_events($1, $2, $3, $4, $5)
             """;
 
@@ -101,11 +101,11 @@ public class DeliveryRepository {
      * @param maxObjects most objects: only the events of the first ones the claim reached are taken
      * @param maxBytes   most payload bytes; the first event is taken whatever its size
      */
-    public Uni<List<ClaimedEvent>> claim(String lessee, int limit, int maxObjects, long maxBytes, Duration lease) {
+    public Uni<Claim> claim(String lessee, int limit, int maxObjects, long maxBytes, Duration lease) {
         return pool.preparedQuery(CLAIM)
                 .execute(Tuple.of(limit, maxObjects, maxBytes, lessee, seconds(lease)))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(DeliveryRepository::claimedEvents);
+                .map(DeliveryRepository::claimOf);
     }
 
     /**
@@ -227,16 +227,18 @@ public class DeliveryRepository {
         return rows.stream().map(value).toArray(array);
     }
 
-    private static List<ClaimedEvent> claimedEvents(RowSet<Row> rows) {
+    private static Claim claimOf(RowSet<Row> rows) {
         List<ClaimedEvent> events = new ArrayList<>(rows.size());
+        boolean moreDue = false;
         for (Row row : rows) {
+            moreDue = row.getBoolean("more_due");
             events.add(new ClaimedEvent(row.getString("account"), row.getString("event_id"), row.getString("type"),
                     row.getOffsetDateTime("created").toInstant(), row.getOffsetDateTime("received_at").toInstant(),
                     row.getString("object_type"), row.getString("object_status"), EventStatus.of(row.getString("status")),
                     row.getInteger("attempts"), row.getInteger("payload_bytes"),
                     row.getBoolean("thin"), row.getString("related_url"), row.getString("connect_account")));
         }
-        return events;
+        return new Claim(events, moreDue);
     }
 
     private static Map<EventRef, byte[]> payloadsByEvent(RowSet<Row> rows) {
@@ -288,6 +290,15 @@ public class DeliveryRepository {
 
     private static String[] externalIds(List<RecordKey> keys) {
         return column(keys, String[]::new, RecordKey::externalId);
+    }
+
+    /**
+     * What one claim took.
+     *
+     * @param moreDue whether the claim left due events behind: it reached its bound in events,
+     *                objects or bytes, so that a next turn will take more
+     */
+    public record Claim(List<ClaimedEvent> events, boolean moreDue) {
     }
 
     /**

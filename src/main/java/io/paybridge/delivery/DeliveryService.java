@@ -164,24 +164,10 @@ public class DeliveryService {
         Turn turn = new Turn(replica + "/" + worker + "/" + turns.incrementAndGet());
         return repository.claim(turn.lessee, config.claimSize(), config.claimObjects(), config.claimBytes().asLongValue(),
                         config.lease())
-                .invoke(events -> turn.claimed(events, fullClaim(events)))
+                .invoke(turn::claimed)
                 .chain(() -> deliver(turn))
                 .onCancellation().invoke(turn::abandoned)
                 .onFailure().call(failure -> giveBack(turn));
-    }
-
-    /**
-     * A claim that reached one of its limits: more events are likely due, and a next turn will take
-     * them. A claim of {@code claim-objects} events or more counts as full even when its objects had
-     * several events each and it reached neither limit: at worst what it holds back waits one turn.
-     */
-    private boolean fullClaim(List<ClaimedEvent> events) {
-        long bytes = 0;
-        for (ClaimedEvent event : events) {
-            bytes += event.payloadBytes();
-        }
-        return events.size() >= Math.min(config.claimSize(), config.claimObjects())
-                || bytes >= config.claimBytes().asLongValue();
     }
 
     private Uni<Integer> deliver(Turn turn) {
@@ -563,7 +549,7 @@ public class DeliveryService {
     private static final class Turn {
         private final String lessee;
         private volatile List<ClaimedEvent.EventRef> claimed = List.of();
-        /** The claim was full: a next turn will take more, and can fill this one's partial calls. */
+        /** The claim left due events behind: a next turn will take them, and can fill this one's partial calls. */
         private volatile boolean moreDue;
         /** The claimed events, until they are mapped. */
         private final HandOff<ClaimedEvent> unmapped = new HandOff<>();
@@ -593,10 +579,10 @@ public class DeliveryService {
             unfetched.add(event);
         }
 
-        void claimed(List<ClaimedEvent> events, boolean full) {
-            claimed = events.stream().map(ClaimedEvent::ref).toList();
-            moreDue = full;
-            unmapped.put(events);
+        void claimed(DeliveryRepository.Claim claim) {
+            claimed = claim.events().stream().map(ClaimedEvent::ref).toList();
+            moreDue = claim.moreDue();
+            unmapped.put(claim.events());
         }
 
         void held(Set<RecordKey> records, long leasedUntilNanos) {

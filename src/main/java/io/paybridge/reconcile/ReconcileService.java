@@ -15,6 +15,7 @@ import io.paybridge.backfill.BackfillResult;
 import io.paybridge.backfill.BackfillService;
 import io.paybridge.backfill.EventListing;
 import io.paybridge.backfill.RateLimitBackoff;
+import io.paybridge.stripe.StripeErrors;
 import io.paybridge.stripe.StripeMetrics.Purpose;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -121,9 +122,7 @@ public class ReconcileService {
             return ended(new AccountRun(account.name(), RunOutcome.RATE_LIMITED, full, result,
                     "Stripe answered 429 after " + config.rateLimitRetries() + " retries; the next sweep goes on"));
         } catch (StripeException stripe) {
-            // stripe-java's messages carry the request id and at most a masked key.
-            return ended(new AccountRun(account.name(), RunOutcome.FAILED, full, result,
-                    "Stripe answered HTTP " + stripe.getStatusCode() + ": " + stripe.getMessage()));
+            return ended(new AccountRun(account.name(), RunOutcome.FAILED, full, result, StripeErrors.describe(stripe)));
         } catch (RuntimeException failure) {
             return ended(new AccountRun(account.name(), RunOutcome.FAILED, full, result, failure.toString()));
         }

@@ -17,6 +17,7 @@ import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.jwt.util.KeyUtils;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Form;
@@ -31,6 +32,8 @@ import org.jboss.logging.Logger;
  * until a data call is refused with {@code INVALID_SESSION_ID}, and then it is fetched again once.
  * Concurrent callers share one token request.
  */
+// Created at start, so that a private key that cannot be read fails the start, not every event's attempts.
+@Startup
 @ApplicationScoped
 public class SalesforceAuth {
 

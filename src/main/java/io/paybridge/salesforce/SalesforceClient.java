@@ -100,8 +100,9 @@ public class SalesforceClient {
         }
         if (budgetPausedSince != null) {
             budgetPausedSince = null;
-            LOG.infof("Salesforce API usage %.0f%% is below paybridge.salesforce.max-api-usage again: delivery goes on",
-                    metrics.apiUsage() * 100);
+            // One decimal: 79.9 % rounded to 80 would read as at the default threshold, not below it.
+            LOG.infof("Salesforce API usage %.1f%% is below paybridge.salesforce.max-api-usage (%.1f%%) again: "
+                    + "delivery goes on", metrics.apiUsage() * 100, config.maxApiUsage() * 100);
         }
         return Availability.AVAILABLE;
     }
@@ -132,7 +133,7 @@ public class SalesforceClient {
         if (budgetPausedSince == null) {
             budgetPausedSince = now;
             lastBudgetCheck = now;
-            LOG.warnf("Salesforce API usage %.0f%% is at or above paybridge.salesforce.max-api-usage (%.0f%%): "
+            LOG.warnf("Salesforce API usage %.1f%% is at or above paybridge.salesforce.max-api-usage (%.1f%%): "
                     + "delivery paused until it falls", metrics.apiUsage() * 100, config.maxApiUsage() * 100);
         }
         if (now.isBefore(lastBudgetCheck.plus(config.budgetRecheck())) || !budgetCheckRunning.compareAndSet(false, true)) {

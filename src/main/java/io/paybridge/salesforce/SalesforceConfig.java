@@ -144,5 +144,25 @@ public interface SalesforceConfig {
         bounds.atLeast("circuit.request-volume", salesforce.circuit().requestVolume(), 1);
         bounds.between("circuit.failure-ratio", salesforce.circuit().failureRatio(), 0.01, false, 1);
         bounds.between("retry.max-retries", salesforce.retry().maxRetries(), 0, 5);
+        if (salesforce.deliveryEnabled()) {
+            checkCredentials(salesforce, bounds);
+        }
+    }
+
+    /**
+     * Delivery that cannot authenticate would spend every event's attempts on it and leave them
+     * dead: it is refused at start instead.
+     */
+    private static void checkCredentials(SalesforceConfig salesforce, ConfigBounds bounds) {
+        bounds.required("client-id", salesforce.clientId().isPresent(), "when delivery is enabled");
+        switch (salesforce.auth()) {
+            case CLIENT_CREDENTIALS -> bounds.required("client-secret", salesforce.clientSecret().isPresent(),
+                    "when delivery is enabled with auth=client-credentials");
+            case JWT_BEARER -> {
+                bounds.required("username", salesforce.username().isPresent(), "when delivery is enabled with auth=jwt-bearer");
+                bounds.required("private-key", salesforce.privateKey().isPresent() || salesforce.privateKeyFile().isPresent(),
+                        "(or private-key-file) when delivery is enabled with auth=jwt-bearer");
+            }
+        }
     }
 }

@@ -84,6 +84,31 @@ class ConfigChecksTest {
     }
 
     @Test
+    void deliveryThatCannotAuthenticateIsRefused() {
+        assertThatThrownBy(() -> read(Map.of("paybridge.salesforce.client-id", "3MVG9")))
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("paybridge.salesforce.client-secret must be set when delivery is enabled "
+                        + "with auth=client-credentials");
+        assertThatThrownBy(() -> read(Map.of("paybridge.salesforce.enabled", "true")))
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("paybridge.salesforce.client-id must be set when delivery is enabled");
+        assertThatThrownBy(() -> read(Map.of("paybridge.salesforce.client-id", "3MVG9",
+                "paybridge.salesforce.auth", "jwt-bearer")))
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("paybridge.salesforce.username must be set")
+                .hasMessageContaining("paybridge.salesforce.private-key must be set (or private-key-file)");
+    }
+
+    @Test
+    void credentialsAreOnlyAskedForWhenDeliveryIsOn() {
+        assertThat(read(Map.of()).getConfigMapping(SalesforceConfig.class).deliveryEnabled()).isFalse();
+        assertThat(read(Map.of("paybridge.salesforce.client-id", "3MVG9", "paybridge.salesforce.enabled", "false"))
+                .getConfigMapping(SalesforceConfig.class).deliveryEnabled()).isFalse();
+        assertThat(read(Map.of("paybridge.salesforce.client-id", "3MVG9", "paybridge.salesforce.client-secret", "s3cr3t"))
+                .getConfigMapping(SalesforceConfig.class).deliveryEnabled()).isTrue();
+    }
+
+    @Test
     void aNegativeDurationIsRefused() {
         assertThatThrownBy(() -> read(Map.of("paybridge.reconcile.full-every", "-1s")))
                 .isInstanceOf(ConfigValidationException.class)

@@ -20,12 +20,20 @@ class BackoffTest {
     }
 
     @Test
-    void drawsEachDelayBetweenHalfAndAllOfItsStep() {
+    void drawsEachDelayBetweenHalfAndAllOfItsStepButNeverBelowTheMinimum() {
         for (int attempts = 1; attempts <= 20; attempts++) {
             long ceiling = backoff.ceilingMillis(attempts);
             for (int draw = 0; draw < 50; draw++) {
-                assertThat(backoff.after(attempts).toMillis()).isBetween(ceiling / 2, ceiling);
+                assertThat(backoff.after(attempts).toMillis()).isBetween(Math.max(ceiling / 2, 1_000), ceiling);
             }
         }
+        assertThat(backoff.after(1)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aMaximumBelowTheMinimumIsTheOnlyDelay() {
+        Backoff flat = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        assertThat(flat.after(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(flat.after(7)).isEqualTo(Duration.ofSeconds(1));
     }
 }

@@ -71,8 +71,8 @@ class DeliveryRepositoryTest {
         List<String> ids = storeEventsOfDistinctObjects(40);
         makeOldestDue(ids, 0);
 
-        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, 25, ANY_SIZE, LEASE);
-        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, 25, ANY_SIZE, LEASE);
+        Uni<List<ClaimedEvent>> first = repository.claim("replica-a", 25, 25, ANY_SIZE, LEASE).map(DeliveryRepository.Claim::events);
+        Uni<List<ClaimedEvent>> second = repository.claim("replica-b", 25, 25, ANY_SIZE, LEASE).map(DeliveryRepository.Claim::events);
         List<List<ClaimedEvent>> claims = Uni.join().all(first, second).andFailFast().await().atMost(WAIT);
 
         Set<String> a = eventIds(claims.get(0));
@@ -87,13 +87,13 @@ class DeliveryRepositoryTest {
     void leavesLeasedEventsAloneAndTakesThemOverOnceTheLeaseRunsOut() {
         List<String> ids = storeEvents(3);
         makeOldestDue(ids, 0);
-        assertThat(eventIds(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events())).containsAll(ids);
 
-        assertThat(eventIds(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events())).doesNotContainAnyElementsOf(ids);
 
         // replica-a died: its lease runs out
         expireLeases(ids);
-        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
+        List<ClaimedEvent> takenOver = own(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events(), ids);
         assertThat(eventIds(takenOver)).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(takenOver.get(0).status()).isEqualTo(EventStatus.PENDING);
         assertThat(takenOver.get(0).payloadBytes()).isPositive();
@@ -107,7 +107,7 @@ class DeliveryRepositoryTest {
         // Room for every due event in the database: only being due keeps these two out.
         int room = (int) TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status IN ('pending', 'retrying')");
 
-        assertThat(eventIds(repository.claim("replica-a", room, room, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("replica-a", room, room, ANY_SIZE, LEASE).await().atMost(WAIT).events())).doesNotContainAnyElementsOf(ids);
     }
 
     @Test
@@ -130,16 +130,16 @@ class DeliveryRepositoryTest {
     void aFailedTurnGivesBackItsEventsAndRecordsAtOnce() {
         List<String> ids = storeEvents(2);
         makeOldestDue(ids, 0);
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events();
         assertThat(eventIds(claimed)).containsAll(ids);
         RecordKey record = new RecordKey("Stripe_Payout__c", "po_given_back_" + run);
         repository.leaseRecords("turn-a", List.of(record), LEASE).await().atMost(WAIT);
-        assertThat(eventIds(repository.claim("turn-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).doesNotContainAnyElementsOf(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events())).doesNotContainAnyElementsOf(ids);
 
         repository.giveBack("turn-a", claimed.stream().map(ClaimedEvent::ref).toList(), List.of(record))
                 .await().atMost(WAIT);
 
-        assertThat(eventIds(repository.claim("turn-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("turn-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events())).containsAll(ids);
         assertThat(repository.leaseRecords("turn-b", List.of(record), LEASE).await().atMost(WAIT)).containsOnlyKeys(record);
     }
 
@@ -152,7 +152,7 @@ class DeliveryRepositoryTest {
         List<String> notReached = storeEventsOfDistinctObjects(2);
         makeOldestDue(notReached, 0);
 
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT).events();
 
         assertThat(eventIds(claimed)).containsAll(object).containsAll(others).doesNotContainAnyElementsOf(notReached);
     }
@@ -167,7 +167,7 @@ class DeliveryRepositoryTest {
         List<String> sameRecord = storeChargeAndInvoicePaymentEvents(paymentIntent);
         makeOldestDue(sameRecord, 0);
 
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 10, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 3, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events();
 
         assertThat(eventIds(claimed)).as("the charge and invoice payment write the payment intent's record")
                 .containsAll(payment).containsAll(sameRecord).containsAll(others);
@@ -183,7 +183,7 @@ class DeliveryRepositoryTest {
         List<String> sameRecord = storeChargeAndInvoicePaymentEvents(paymentIntent);
         makeOldestDue(sameRecord, 0);
 
-        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 10, 3, ANY_SIZE, LEASE).await().atMost(WAIT).events();
 
         assertThat(eventIds(claimed)).containsAll(payment).containsAll(sameRecord).doesNotContainAnyElementsOf(between);
     }
@@ -195,7 +195,7 @@ class DeliveryRepositoryTest {
         List<String> later = storeEventsOfDistinctObjects(2);
         makeOldestDue(later, 0);
 
-        List<ClaimedEvent> first = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> first = repository.claim("turn-a", 3, 3, ANY_SIZE, LEASE).await().atMost(WAIT).events();
 
         assertThat(eventIds(first)).containsExactlyInAnyOrderElementsOf(earlier).doesNotContainAnyElementsOf(later);
     }
@@ -209,10 +209,10 @@ class DeliveryRepositoryTest {
         long firstTwo = TestDatabase.scalarCount("SELECT sum(octet_length(payload)) FROM stripe_event WHERE event_id IN "
                 + inList(ids.subList(0, 2)));
 
-        List<ClaimedEvent> upToTwo = repository.claim("turn-a", 10, 10, firstTwo, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> upToTwo = repository.claim("turn-a", 10, 10, firstTwo, LEASE).await().atMost(WAIT).events();
         assertThat(eventIds(upToTwo)).containsExactlyInAnyOrderElementsOf(ids.subList(0, 2));
 
-        List<ClaimedEvent> tooSmallForAny = repository.claim("turn-b", 10, 10, 1, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> tooSmallForAny = repository.claim("turn-b", 10, 10, 1, LEASE).await().atMost(WAIT).events();
         assertThat(eventIds(tooSmallForAny)).containsExactly(ids.get(2));
     }
 
@@ -225,11 +225,50 @@ class DeliveryRepositoryTest {
         List<String> third = storeEvents(2, "po_third_object_" + run);
         makeOldestDue(third, 1);
 
-        List<ClaimedEvent> twoObjects = repository.claim("turn-a", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> twoObjects = repository.claim("turn-a", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT).events();
         assertThat(eventIds(twoObjects)).containsAll(first).containsAll(second).doesNotContainAnyElementsOf(third);
 
-        List<ClaimedEvent> next = repository.claim("turn-b", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT);
+        List<ClaimedEvent> next = repository.claim("turn-b", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT).events();
         assertThat(eventIds(next)).as("left due, not leased").containsAll(third);
+    }
+
+    @Test
+    void aClaimSaysWhetherItLeftDueEventsBehind() {
+        List<String> three = storeEventsOfDistinctObjects(3);
+        makeOldestDue(three, 0);
+        assertThat(repository.claim("turn-a", 2, 10, ANY_SIZE, LEASE).await().atMost(WAIT).moreDue())
+                .as("bounded by events").isTrue();
+        expireLeases(three);
+        assertThat(repository.claim("turn-b", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT).moreDue())
+                .as("bounded by objects").isTrue();
+        expireLeases(three);
+        assertThat(repository.claim("turn-c", 10, 10, 1, LEASE).await().atMost(WAIT).moreDue())
+                .as("bounded by bytes").isTrue();
+        expireLeases(three);
+
+        // Room for every due event in the database, and their objects: nothing is left behind, though
+        // the claim holds more events than objects.
+        List<String> oneObject = storeEvents(3, "po_all_due_" + run);
+        makeOldestDue(oneObject, 0);
+        int room = (int) TestDatabase.scalarCount("SELECT count(*) FROM stripe_event WHERE status IN ('pending', 'retrying')");
+        DeliveryRepository.Claim everything = repository.claim("turn-d", room + 1, room, ANY_SIZE, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(everything.events())).containsAll(three).containsAll(oneObject);
+        assertThat(everything.moreDue()).isFalse();
+    }
+
+    @Test
+    void aClaimTakesThePendingEventsOfItsGroupsThatAreNotYetDueButLetsRetriesWaitOutTheirBackoff() {
+        List<String> object = storeEvents(3, "po_burst_" + run);
+        makeOldestDue(object.subList(0, 1), 0);
+        // Put back for a record another turn was pushing: pending, due a moment later.
+        TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = now() + interval '1 second' WHERE event_id = '"
+                + object.get(1) + "'");
+        TestDatabase.execute("UPDATE stripe_event SET status = 'retrying', attempts = 1,"
+                + " next_attempt_at = now() + interval '1 hour' WHERE event_id = '" + object.get(2) + "'");
+
+        List<ClaimedEvent> claimed = repository.claim("turn-a", 1, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events();
+
+        assertThat(eventIds(claimed)).contains(object.get(0), object.get(1)).doesNotContain(object.get(2));
     }
 
     @Test
@@ -240,7 +279,7 @@ class DeliveryRepositoryTest {
         ownEvents.add(id);
         makeOldestDue(List.of(id), 0);
 
-        ClaimedEvent claimed = own(repository.claim("turn-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), List.of(id)).get(0);
+        ClaimedEvent claimed = own(repository.claim("turn-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events(), List.of(id)).get(0);
         assertThat(claimed.payloadBytes()).isEqualTo(body.length);
 
         EventRef gone = new EventRef(claimed.account(), "evt_never_stored_" + run);
@@ -253,7 +292,7 @@ class DeliveryRepositoryTest {
     void settlesAClaimAndRemembersWhatEachRecordShows() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);
-        ClaimedEvent event = own(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events(), ids).get(0);
         RecordKey record = new RecordKey("Stripe_Payout__c", "po_1_" + run);
         Map<RecordKey, RecordState> held = repository.leaseRecords("replica-a", List.of(record), LEASE).await().atMost(WAIT);
         DeliveryPlan plan = DeliveryPlan.of(List.of(new MappedEvent(event, List.of(new RecordWrite("payout",
@@ -283,7 +322,7 @@ class DeliveryRepositoryTest {
         // The first is oldest; the third was held back, the second is still waiting for its first claim.
         TestDatabase.execute("UPDATE stripe_event SET next_attempt_at = next_attempt_at - interval '1 minute' "
                 + "WHERE event_id = '" + ids.get(0) + "'");
-        List<ClaimedEvent> claimed = own(repository.claim("replica-a", 1, 1, ANY_SIZE, LEASE).await().atMost(WAIT), ids);
+        List<ClaimedEvent> claimed = own(repository.claim("replica-a", 1, 1, ANY_SIZE, LEASE).await().atMost(WAIT).events(), ids);
         assertThat(eventIds(claimed)).containsExactly(ids.get(0));
         ClaimedEvent heldBack = claimed.get(0);
 
@@ -294,7 +333,7 @@ class DeliveryRepositoryTest {
         assertThat(stored.status()).isEqualTo("pending");
         assertThat(stored.attempts()).isZero();
         // Still before the events that were due after it: the next claim takes it first.
-        assertThat(eventIds(own(repository.claim("replica-b", 1, 1, ANY_SIZE, LEASE).await().atMost(WAIT), ids)))
+        assertThat(eventIds(own(repository.claim("replica-b", 1, 1, ANY_SIZE, LEASE).await().atMost(WAIT).events(), ids)))
                 .containsExactly(ids.get(0));
     }
 
@@ -302,9 +341,9 @@ class DeliveryRepositoryTest {
     void doesNotSettleAnEventWhoseLeaseAnotherReplicaTookOver() {
         List<String> ids = storeEvents(1);
         makeOldestDue(ids, 0);
-        ClaimedEvent event = own(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT), ids).get(0);
+        ClaimedEvent event = own(repository.claim("replica-a", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events(), ids).get(0);
         expireLeases(ids);
-        assertThat(eventIds(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT))).containsAll(ids);
+        assertThat(eventIds(repository.claim("replica-b", 10, 10, ANY_SIZE, LEASE).await().atMost(WAIT).events())).containsAll(ids);
 
         repository.settle("replica-a", List.of(new SettledEvent(event.ref(), EventStatus.DEAD, 1, Duration.ZERO, "late")),
                 List.of(), Map.of(), Map.of()).await().atMost(WAIT);
