@@ -64,6 +64,13 @@ public final class ConfigBounds {
         }
     }
 
+    /** Two properties that say the same thing two ways: one of them, not both. */
+    public void notBoth(String property, boolean present, String other, boolean otherPresent) {
+        if (present && otherPresent) {
+            problems.add(prefix + "." + property + " and " + prefix + "." + other + " are both set: set one of them");
+        }
+    }
+
     public List<String> problems() {
         return List.copyOf(problems);
     }

@@ -54,7 +54,7 @@ public class SalesforceAuth {
         this.config = config;
         this.json = json;
         this.metrics = metrics;
-        this.signingKey = config.deliveryEnabled() ? checkCredentials(config) : null;
+        this.signingKey = config.deliveryEnabled() ? signingKey(config) : null;
         this.oauth = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(config.loginUrl())
                 .connectTimeout(config.timeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -152,24 +152,13 @@ public class SalesforceAuth {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    /** Fails the start with a clear message when delivery is on but cannot authenticate. */
-    private static PrivateKey checkCredentials(SalesforceConfig config) {
-        if (config.clientId().isEmpty()) {
-            throw new IllegalStateException("paybridge.salesforce.enabled=true needs paybridge.salesforce.client-id");
-        }
-        if (config.auth() == SalesforceConfig.Auth.CLIENT_CREDENTIALS) {
-            if (config.clientSecret().isEmpty()) {
-                throw new IllegalStateException(
-                        "paybridge.salesforce.auth=client-credentials needs paybridge.salesforce.client-secret");
-            }
+    /**
+     * The JWT bearer signing key, read at start so that a key that cannot be read fails the start.
+     * Which properties are set was checked as the configuration was read (SalesforceConfig.check).
+     */
+    private static PrivateKey signingKey(SalesforceConfig config) {
+        if (config.auth() != SalesforceConfig.Auth.JWT_BEARER) {
             return null;
-        }
-        if (config.username().isEmpty()) {
-            throw new IllegalStateException("paybridge.salesforce.auth=jwt-bearer needs paybridge.salesforce.username");
-        }
-        if (config.privateKey().isPresent() == config.privateKeyFile().isPresent()) {
-            throw new IllegalStateException("paybridge.salesforce.auth=jwt-bearer needs exactly one of "
-                    + "paybridge.salesforce.private-key and paybridge.salesforce.private-key-file");
         }
         String pem = config.privateKey().orElseGet(() -> read(config.privateKeyFile().orElseThrow()));
         return privateKey(pem);

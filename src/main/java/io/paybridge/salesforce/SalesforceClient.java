@@ -141,12 +141,28 @@ public class SalesforceClient {
         }
         lastBudgetCheck = now;
         auth.token()
-                .chain(token -> api(token.instanceUrl()).limits(config.apiVersion(), token.authorization()))
+                .chain(this::readLimits)
                 .ifNoItem().after(config.timeout()).fail()
                 .eventually(() -> budgetCheckRunning.set(false))
                 .subscribe().with(
                         this::usageRead,
                         failure -> LOG.debugf("Salesforce API usage not read: %s", failure.toString()));
+    }
+
+    /**
+     * A pause for budget can last hours, longer than a session: a refused session is dropped, so
+     * that the next read fetches a new token instead of waiting on the old one for good.
+     */
+    private Uni<Response> readLimits(SalesforceToken token) {
+        return api(token.instanceUrl())
+                .limits(config.apiVersion(), token.authorization())
+                .invoke(limits -> dropIfRefused(token, limits));
+    }
+
+    private void dropIfRefused(SalesforceToken token, Response answer) {
+        if (answer.getStatus() == 401) {
+            auth.invalidate(token);
+        }
     }
 
     /** Announced once the usage is stored, so that whoever hears it finds the new usage. */
@@ -216,8 +232,20 @@ public class SalesforceClient {
         return auth.token()
                 .chain(token -> call(token, sobject, externalIdField, body))
                 .onFailure(SalesforceClient::sessionExpired)
-                .transform(failure -> new SalesforceException(Kind.TRANSIENT, "INVALID_SESSION_ID",
-                        "the session was refused again right after a new token", failure));
+                .transform(SessionRefusedAgain::new);
+    }
+
+    /**
+     * A session refused even with a token fetched for this call. The attempt ends here rather than
+     * in the quick retry, which would fetch yet another token: the token is refreshed once per
+     * attempt, and the backoff spaces the next.
+     */
+    private static final class SessionRefusedAgain extends SalesforceException {
+
+        SessionRefusedAgain(Throwable refusal) {
+            super(Kind.TRANSIENT, "INVALID_SESSION_ID", "the session was refused again right after a new token",
+                    refusal);
+        }
     }
 
     private Uni<List<RecordResult>> call(SalesforceToken token, String sobject, String externalIdField,
@@ -289,7 +317,7 @@ public class SalesforceClient {
 
     private static boolean sessionExpired(Throwable failure) {
         return failure instanceof SalesforceException e && "INVALID_SESSION_ID".equals(e.errorCode())
-                && e.getCause() == null;
+                && !(failure instanceof SessionRefusedAgain);
     }
 
     private static Throwable unreachable(Throwable failure) {
@@ -406,6 +434,7 @@ public class SalesforceClient {
     }
 
     private static boolean retryNow(Throwable failure) {
-        return failure instanceof SalesforceException e && e.kind() == Kind.TRANSIENT;
+        return failure instanceof SalesforceException e && e.kind() == Kind.TRANSIENT
+                && !(failure instanceof SessionRefusedAgain);
     }
 }

@@ -162,6 +162,8 @@ public interface SalesforceConfig {
                 bounds.required("username", salesforce.username().isPresent(), "when delivery is enabled with auth=jwt-bearer");
                 bounds.required("private-key", salesforce.privateKey().isPresent() || salesforce.privateKeyFile().isPresent(),
                         "(or private-key-file) when delivery is enabled with auth=jwt-bearer");
+                bounds.notBoth("private-key", salesforce.privateKey().isPresent(),
+                        "private-key-file", salesforce.privateKeyFile().isPresent());
             }
         }
     }

@@ -97,6 +97,13 @@ class ConfigChecksTest {
                 .isInstanceOf(ConfigValidationException.class)
                 .hasMessageContaining("paybridge.salesforce.username must be set")
                 .hasMessageContaining("paybridge.salesforce.private-key must be set (or private-key-file)");
+        assertThatThrownBy(() -> read(Map.of("paybridge.salesforce.client-id", "3MVG9",
+                "paybridge.salesforce.auth", "jwt-bearer", "paybridge.salesforce.username", "ops@example.org",
+                "paybridge.salesforce.private-key", "-----BEGIN PRIVATE KEY-----",
+                "paybridge.salesforce.private-key-file", "/etc/paybridge/salesforce.key")))
+                .isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("paybridge.salesforce.private-key and paybridge.salesforce.private-key-file "
+                        + "are both set: set one of them");
     }
 
     @Test

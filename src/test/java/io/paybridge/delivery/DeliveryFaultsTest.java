@@ -68,6 +68,35 @@ class DeliveryFaultsTest {
     }
 
     @Test
+    void aSessionRefusedEvenWithANewTokenIsRefreshedOncePerAttempt() {
+        deliverOnePayout();
+        int tokensBefore = salesforce.tokenRequests();
+        int callsBefore = salesforce.calls();
+        salesforce.refuseSessions(true);
+
+        String id = postPayout();
+
+        // Read between two settles of the event, so that no attempt is half counted.
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Delivery before = delivery(id);
+            int calls = salesforce.calls() - callsBefore;
+            int tokens = salesforce.tokenRequests() - tokensBefore;
+            Delivery after = delivery(id);
+            assertThat(after.attempts()).isEqualTo(before.attempts()).isGreaterThanOrEqualTo(2);
+            assertThat(after.lastError()).contains("INVALID_SESSION_ID");
+            // Each attempt: the call refused, one new token, the call again, refused again.
+            assertThat(tokens).isEqualTo(after.attempts());
+            assertThat(calls).isEqualTo(2 * after.attempts());
+        });
+        // Refusals count as failures: once the breaker has opened, and closed below, it forgets them,
+        // and the next test starts with none in its window.
+        await().atMost(DEADLINE).until(() -> metrics().contains("paybridge_salesforce_circuit_open 1.0"));
+        salesforce.refuseSessions(false);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+    }
+
+    @Test
     void theTokenEndpointBeingDownIsRetriedUntilItIsBack() {
         deliverOnePayout();
         salesforce.expireTokens();
@@ -200,6 +229,23 @@ class DeliveryFaultsTest {
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
         assertThat(delivery(id).attempts()).isEqualTo(1);
         assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+    }
+
+    @Test
+    void theApiBudgetPauseOutlastsTheSession() {
+        salesforce.apiUsage(95_000, 100_000);
+        deliverOnePayout();
+        String id = postPayout();
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
+
+        // Hours of pause can outlast the session; the usage is then read again with a new token.
+        salesforce.expireTokens();
+        int tokensWhenExpired = salesforce.tokenRequests();
+        salesforce.apiUsage(10_000, 100_000);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        assertThat(salesforce.tokenRequests()).isEqualTo(tokensWhenExpired + 1);
+        assertThat(delivery(id).attempts()).isEqualTo(1);
     }
 
     @Test

@@ -104,6 +104,7 @@ public final class FakeSalesforce {
     private volatile Map<String, Set<String>> schema;
     private volatile boolean down;
     private volatile boolean tokenEndpointDown;
+    private volatile boolean sessionsRefused;
     private volatile Duration latency = Duration.ZERO;
     private volatile Duration slowDelay = Duration.ofSeconds(5);
     private volatile int apiLimit = 100_000;
@@ -160,6 +161,7 @@ public final class FakeSalesforce {
         schema = null;
         down = false;
         tokenEndpointDown = false;
+        sessionsRefused = false;
         latency = Duration.ZERO;
         slowDelay = Duration.ofSeconds(5);
         apiLimit = 100_000;
@@ -206,6 +208,14 @@ public final class FakeSalesforce {
     /** Every token issued so far is refused from now on with 401 INVALID_SESSION_ID. */
     public void expireTokens() {
         validTokens.clear();
+    }
+
+    /**
+     * Every session is refused with 401 INVALID_SESSION_ID, new ones too, until called again with
+     * false: a Connected App whose policy revokes the tokens it has just issued, say.
+     */
+    public void refuseSessions(boolean refused) {
+        this.sessionsRefused = refused;
     }
 
     public void latency(Duration latency) {
@@ -436,11 +446,12 @@ public final class FakeSalesforce {
 
     private boolean authorized(Request request) {
         String authorization = request.getHeader("Authorization");
-        return authorization != null && validTokens.contains(authorization.replaceFirst("^Bearer ", ""));
+        return !sessionsRefused && authorization != null && validTokens.contains(authorization.replaceFirst("^Bearer ", ""));
     }
 
-    private static ResponseDefinition sessionExpired(String limitInfo) {
-        return json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]", limitInfo);
+    /** Without {@code Sforce-Limit-Info}: a refused session names no org whose usage could be told. */
+    private static ResponseDefinition sessionExpired() {
+        return json(401, "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]");
     }
 
     /** The Limits resource, in the shape of its DailyApiRequests entry; a call like any other. */
@@ -449,7 +460,7 @@ public final class FakeSalesforce {
         int used = apiUsed();
         String limitInfo = "api-usage=" + used + "/" + apiLimit;
         if (!authorized(request)) {
-            return sessionExpired(limitInfo);
+            return sessionExpired();
         }
         return json(200, String.format("""
                 {"DailyApiRequests":{"Max":%d,"Remaining":%d},"DailyBulkApiBatches":{"Max":15000,"Remaining":15000}}""",
@@ -460,7 +471,7 @@ public final class FakeSalesforce {
         callArrivals.add(System.nanoTime());
         String limitInfo = "api-usage=" + apiUsed() + "/" + apiLimit;
         if (!authorized(request)) {
-            return sessionExpired(limitInfo);
+            return sessionExpired();
         }
         JsonNode body;
         try {
