@@ -2,6 +2,7 @@ package io.paybridge.testing;
 
 import java.util.Comparator;
 
+import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.ClassDescriptor;
 import org.junit.jupiter.api.ClassOrderer;
@@ -20,8 +21,18 @@ public class TwinsByProfileOrderer implements ClassOrderer {
     @Override
     public void orderClasses(ClassOrdererContext context) {
         context.getClassDescriptors().sort(Comparator
-                .comparing(TwinsByProfileOrderer::profile)
+                .comparing(TwinsByProfileOrderer::launchesLater)
+                .thenComparing(TwinsByProfileOrderer::profile)
                 .thenComparing(descriptor -> descriptor.getTestClass().getName()));
+    }
+
+    /**
+     * The command tests come last, as Quarkus orders them: the last launched application keeps
+     * running until the end, and the last profile's (retention) delivers nothing a command test
+     * stores; a delivering one would take those events.
+     */
+    private static boolean launchesLater(ClassDescriptor descriptor) {
+        return !descriptor.isAnnotated(QuarkusIntegrationTest.class);
     }
 
     /** The profile's name; empty for the default profile and for classes that are not Quarkus tests. */
