@@ -10,19 +10,24 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import io.paybridge.testing.HasPackagedTwin;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.junit.main.QuarkusMainIntegrationTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole verification skips the in-process run of every test marked {@link HasPackagedTwin} and
- * runs it as its {@code *IT} subclass instead: a mark without a twin would leave tests out of it
- * unseen, and a twin without the mark would run them twice.
+ * runs it as its {@code *IT} subclass instead, leaving it out by the name the build reads from
+ * {@code src/test/packaged-twins.txt}: a mark or a name without a twin would leave tests out of it
+ * unseen, and a twin without them would run its tests twice.
  */
 class TwinsTest {
 
     @Test
-    void everyTestWithAPackagedTwinIsMarkedAndEveryMarkedTestHasOne() {
+    void everyTestWithAPackagedTwinIsMarkedAndListedAndEveryMarkedOrListedTestHasOne() throws IOException {
         JavaClasses tests = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
                 .importPackages("io.paybridge");
@@ -42,5 +47,14 @@ class TwinsTest {
         }
         assertFalse(twinned.isEmpty(), "no *IT class found among the compiled tests");
         assertEquals(twinned, marked, "tests with an *IT subclass (left) and tests marked @HasPackagedTwin (right)");
+        assertEquals(twinned, listedInTheBuild(), "tests with an *IT subclass (left) and the build's src/test/packaged-twins.txt (right)");
+    }
+
+    private static Set<String> listedInTheBuild() throws IOException {
+        return Files.readAllLines(Path.of("src/test/packaged-twins.txt")).stream()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .map(source -> source.replaceFirst("\\.java$", "").replace('/', '.'))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 }
