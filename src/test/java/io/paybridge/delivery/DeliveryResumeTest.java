@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforce.CallFault;
@@ -27,11 +26,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The end of a pause is noticed without the poll, and the whole replica resumes at once: with a poll
- * interval of five minutes, a worker that waited for it would deliver nothing within the deadline.
+ * interval of an hour, a worker that waited for it would deliver nothing within the deadline.
  */
 @QuarkusTest
 @HasPackagedTwin
-@TestProfile(DeliveryResumeTest.Profile.class)
+@TestProfile(WakeUpProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class DeliveryResumeTest {
@@ -105,25 +104,5 @@ class DeliveryResumeTest {
     private void deliverPayout(String id) {
         postPayout(id);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
-    }
-
-    /**
-     * The delivery profile, polling every five minutes, with four workers that each take one object
-     * a turn, and a call slot for each. Calls get ten seconds (and leases outlive them), so that a
-     * call held at the fake is not a timeout.
-     */
-    public static class Profile extends DeliveryProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return settingsWith(Map.of(
-                    "paybridge.delivery.poll-interval", "5m",
-                    "paybridge.delivery.workers", "4",
-                    "paybridge.delivery.concurrency", "4",
-                    "paybridge.delivery.claim-size", "1",
-                    "paybridge.delivery.claim-objects", "1",
-                    "paybridge.salesforce.budget-recheck", "300ms",
-                    "paybridge.salesforce.timeout", "10s",
-                    "paybridge.delivery.lease", "30s"));
-        }
     }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @HasPackagedTwin
-@TestProfile(DeliveryWakeUpTest.Profile.class)
+@TestProfile(WakeUpProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class DeliveryWakeUpTest {
@@ -113,21 +113,5 @@ class DeliveryWakeUpTest {
 
     private static String status(String payoutId) {
         return delivery(payoutId).status();
-    }
-
-    /**
-     * The delivery profile, polling once an hour. A call that times out leaves its event retrying,
-     * and only the poll would take it up again: the first call of a cold application on a busy
-     * machine may take longer than the delivery profile's second, so calls get ten here (and leases
-     * outlive them).
-     */
-    public static class Profile extends DeliveryProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return settingsWith(Map.of(
-                    "paybridge.delivery.poll-interval", "1h",
-                    "paybridge.salesforce.timeout", "10s",
-                    "paybridge.delivery.lease", "30s"));
-        }
     }
 }
