@@ -22,7 +22,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.Test;
  * with its {@link #tag}, and its listings and replays name its own events.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(AdminProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -5,7 +5,6 @@ import static io.paybridge.testing.Deliveries.postDeadAndDelivered;
 import static io.paybridge.testing.SObjects.PAYOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * Salesforce, {@code reprocess} puts it back, and the serving pipeline delivers it.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -2,7 +2,6 @@ package io.paybridge.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
  * starts the whole application, so what picocli alone refuses is in {@link CommandArgumentsTest}.
  */
 @QuarkusMainTest
-@HasPackagedTwin
 @TestProfile(CommandsProfile.class)
 @WithTestResource(TestDatabase.class)
 class CommandsTest {

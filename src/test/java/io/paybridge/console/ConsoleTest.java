@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -45,7 +44,6 @@ import org.openqa.selenium.support.ui.Select;
  * event ids or account, so it neither needs nor makes an empty database.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(ConsoleProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

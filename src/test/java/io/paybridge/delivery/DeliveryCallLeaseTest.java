@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * come back without spending an attempt and are delivered by a later turn.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryCallLeaseTest.Profile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

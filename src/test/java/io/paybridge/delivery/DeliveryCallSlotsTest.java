@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * and its calls go as soon as slots free, without spending an attempt.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryCallSlotsTest.Profile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -11,7 +11,6 @@ import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.Test;
  * Salesforce, or dead with the reason when Salesforce refuses it for good.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

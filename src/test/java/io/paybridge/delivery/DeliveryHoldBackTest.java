@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.testing.FakeSalesforce;
-import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
  * payouts would end with a call of one.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryHoldBackTest.Profile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

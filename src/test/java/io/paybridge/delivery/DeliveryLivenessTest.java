@@ -7,7 +7,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.Test;
  * timeouts, and delivers as soon as the database answers again.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryLivenessTest.Profile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

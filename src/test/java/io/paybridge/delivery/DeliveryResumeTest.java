@@ -14,7 +14,6 @@ import java.util.List;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforce.CallFault;
-import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.TestDatabase;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.Test;
  * interval of an hour, a worker that waited for it would deliver nothing within the deadline.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(WakeUpProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -29,7 +29,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.InjectFakeSalesforce;
-import io.paybridge.testing.HasPackagedTwin;
 import io.paybridge.testing.StripeEvents;
 import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.StripeSigner;
@@ -48,7 +47,6 @@ import org.junit.jupiter.api.Test;
  * events and records may share the database and the fake Salesforce.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(DeliveryProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -9,7 +9,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.Test;
  * interval of an hour, nothing here would be delivered within the deadline by polling alone.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(WakeUpProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -5,7 +5,6 @@ import static io.paybridge.testing.Deliveries.awaitStatus;
 import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
  * The JWT bearer flow: an RS256 assertion signed with the configured key, for the integration user.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(JwtBearerTest.JwtBearer.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

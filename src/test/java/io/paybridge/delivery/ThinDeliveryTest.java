@@ -5,7 +5,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -53,7 +52,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * clean database.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(ThinDeliveryProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Test;
  * accepts events again without a restart.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(StorageOutageTest.Outage.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * name their object.
  */
 @QuarkusTest
-@HasPackagedTwin
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class ThinWebhookTest {

@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.containsString;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -47,7 +46,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Section 1 of the spec, row by row, against the running application and a real PostgreSQL.
  */
 @QuarkusTest
-@HasPackagedTwin
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class WebhookTest {

@@ -3,7 +3,6 @@ package io.paybridge.reconcile;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.Test;
  * recovers at the next, waits out a 429, and two sweeps asked for at once run once.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(ReconcileProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)

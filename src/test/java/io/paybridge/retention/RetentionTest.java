@@ -3,7 +3,6 @@ package io.paybridge.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.paybridge.testing.HasPackagedTwin;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * so do the Salesforce records' watermarks.
  */
 @QuarkusTest
-@HasPackagedTwin
 @TestProfile(RetentionTest.ShortRetention.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
