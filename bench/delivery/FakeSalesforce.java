@@ -34,7 +34,8 @@ import com.sun.net.httpserver.HttpServer;
  *   GET   /services/data/{v}/limits                                  the org's DailyApiRequests (Paybridge
  *                                                                    reads it while over its API budget)
  * and, for the benchmark:
- *   GET   /bench/stats    one line: tokens, calls, records, refused, first_request_ms (token or call),
+ *   GET   /bench/stats    one line: tokens, calls, records, refused, first_request_ms (token, call, or
+ *                         read of the Limits resource that found the allowance free), first_call_ms,
  *                         last_call_ms, max_in_flight, in_flight (calls being answered now)
  *   POST  /bench/reset    zeroes them (between runs), and empties the calls log
  *   POST  /bench/usage?spent=true|false   while true, every usage header and the Limits resource
@@ -64,6 +65,7 @@ public class FakeSalesforce {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong firstRequestMillis = new AtomicLong();
+    private final AtomicLong firstCallMillis = new AtomicLong();
     private final AtomicLong lastCallMillis = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
@@ -136,6 +138,11 @@ public class FakeSalesforce {
                 return;
             }
             long used = usage();
+            if (!allowanceSpent) {
+                // The answer that ends a budget pause: the replica claims as soon as it reads it, so a
+                // drain timed from its first call would leave out its first claim and mapping.
+                firstRequestMillis.compareAndSet(0, System.currentTimeMillis());
+            }
             exchange.getResponseHeaders().set("Sforce-Limit-Info", "api-usage=" + used + "/" + apiLimit);
             send(exchange, 200, "{\"DailyApiRequests\":{\"Max\":" + apiLimit + ",\"Remaining\":" + Math.max(0, apiLimit - used) + "}}");
         }
@@ -149,6 +156,7 @@ public class FakeSalesforce {
     private void upsert(HttpExchange exchange) throws IOException {
         long arrived = System.nanoTime();
         firstRequestMillis.compareAndSet(0, System.currentTimeMillis());
+        firstCallMillis.compareAndSet(0, System.currentTimeMillis());
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -210,6 +218,7 @@ public class FakeSalesforce {
                     records.set(0);
                     refused.set(0);
                     firstRequestMillis.set(0);
+                    firstCallMillis.set(0);
                     lastCallMillis.set(0);
                     maxInFlight.set(inFlight.get());
                     emptyCallsLog();
@@ -243,7 +252,7 @@ public class FakeSalesforce {
 
     private String stats() {
         return "tokens=" + tokenCount.get() + " calls=" + calls.get() + " records=" + records.get() + " refused=" + refused.get()
-                + " first_request_ms=" + firstRequestMillis.get() + " last_call_ms=" + lastCallMillis.get()
+                + " first_request_ms=" + firstRequestMillis.get() + " first_call_ms=" + firstCallMillis.get() + " last_call_ms=" + lastCallMillis.get()
                 + " max_in_flight=" + maxInFlight.get() + " in_flight=" + inFlight.get();
     }
 
