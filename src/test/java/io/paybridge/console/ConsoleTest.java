@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.paybridge.admin.AdminProfile;
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.FakeSalesforceResource;
 import io.paybridge.testing.TestDatabase;
@@ -44,7 +45,7 @@ import org.openqa.selenium.support.ui.Select;
  * event ids or account, so it neither needs nor makes an empty database.
  */
 @QuarkusTest
-@TestProfile(ConsoleProfile.class)
+@TestProfile(AdminProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class ConsoleTest {
@@ -86,7 +87,7 @@ class ConsoleTest {
         given().get(consoleUrl() + "/console.css").then().statusCode(200).contentType(containsString("text/css"));
         given().get(consoleUrl() + "/settings.json").then().statusCode(200)
                 .body("tokenRequired", equalTo(true))
-                .body(not(containsString(ConsoleProfile.TOKEN)));
+                .body(not(containsString(AdminProfile.TOKEN)));
         given().get(consoleUrl() + "/application.properties").then().statusCode(404).body("error", equalTo("not_found"));
         given().get(consoleUrl() + "/..%2Fapplication.properties").then().statusCode(404);
 
@@ -240,15 +241,15 @@ class ConsoleTest {
         assertThat(browser.script("return sessionStorage.getItem('paybridge.console.adminToken')")).isNull();
 
         browser.find("#token-input").clear();
-        browser.find("#token-input").sendKeys(ConsoleProfile.TOKEN);
+        browser.find("#token-input").sendKeys(AdminProfile.TOKEN);
         browser.click("#token-form button[type=submit]");
         browser.visible("#app");
         browser.visible("#events-body tr");
         assertThat(browser.find("#token-section").isDisplayed()).isFalse();
-        assertThat(browser.script("return sessionStorage.getItem('paybridge.console.adminToken')")).isEqualTo(ConsoleProfile.TOKEN);
+        assertThat(browser.script("return sessionStorage.getItem('paybridge.console.adminToken')")).isEqualTo(AdminProfile.TOKEN);
         assertThat(browser.script("return document.cookie")).isEqualTo("");
         assertThat(browser.script("return localStorage.length")).isEqualTo(0L);
-        assertThat(browser.driver.getCurrentUrl()).doesNotContain(ConsoleProfile.TOKEN);
+        assertThat(browser.driver.getCurrentUrl()).doesNotContain(AdminProfile.TOKEN);
 
         // The tab keeps it: a reload asks for nothing.
         browser.driver.navigate().refresh();
@@ -421,7 +422,7 @@ class ConsoleTest {
     private Browser signedIn() {
         Browser signedIn = new Browser();
         signedIn.open(consoleUrl());
-        signedIn.visible("#token-input").sendKeys(ConsoleProfile.TOKEN);
+        signedIn.visible("#token-input").sendKeys(AdminProfile.TOKEN);
         signedIn.click("#token-form button[type=submit]");
         signedIn.visible("#app");
         signedIn.visible("#summary-list .figure");
@@ -465,7 +466,7 @@ class ConsoleTest {
     }
 
     private static RequestSpecification admin() {
-        return given().baseUri(adminUrl()).header("Authorization", "Bearer " + ConsoleProfile.TOKEN);
+        return given().baseUri(adminUrl()).header("Authorization", "Bearer " + AdminProfile.TOKEN);
     }
 
     private static byte[] payoutEvent(String payout, String eventId, long created) {
