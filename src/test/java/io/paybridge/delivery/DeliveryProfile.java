@@ -6,11 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforceResource;
+import io.paybridge.testing.FakeStripeResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * Delivery switched on against a fake Salesforce, with short timings so that retries, leases, the
- * circuit breaker and the limit pause play out within a test.
+ * Delivery switched on against a fake Salesforce and the fake Stripe API that thin events' objects
+ * are fetched from, with short timings so that retries, leases, the circuit breaker, the limit pause
+ * and a slow Stripe play out within a test. One profile for snapshot and thin events, so that their
+ * tests' packaged twins share one launch of the application. Reconciliation is off: the fake
+ * Stripe's account has an API key, and a sweep in the middle of a test would store events it did
+ * not send.
  */
 public class DeliveryProfile implements QuarkusTestProfile {
 
@@ -65,11 +70,13 @@ public class DeliveryProfile implements QuarkusTestProfile {
                 Map.entry("paybridge.delivery.max-backoff", "400ms"),
                 Map.entry("paybridge.delivery.max-attempts", String.valueOf(MAX_ATTEMPTS)),
                 Map.entry("paybridge.delivery.poll-interval", "50ms"),
-                Map.entry("paybridge.metrics.refresh", "1s"));
+                Map.entry("paybridge.metrics.refresh", "1s"),
+                Map.entry("paybridge.stripe.fetch-timeout", "1s"),
+                Map.entry("paybridge.reconcile.every", "0"));
     }
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(FakeSalesforceResource.class));
+        return List.of(new TestResourceEntry(FakeSalesforceResource.class), new TestResourceEntry(FakeStripeResource.class));
     }
 }

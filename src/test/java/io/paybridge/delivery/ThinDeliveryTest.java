@@ -52,7 +52,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * clean database.
  */
 @QuarkusTest
-@TestProfile(ThinDeliveryProfile.class)
+@TestProfile(DeliveryProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class ThinDeliveryTest {
