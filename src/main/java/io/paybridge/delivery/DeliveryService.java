@@ -51,8 +51,9 @@ public class DeliveryService {
 
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
     /**
-     * How long an event whose record another turn is pushing waits before it is claimed again: long
-     * enough not to spin against that push, short enough to follow it closely.
+     * How long an event whose record another turn is pushing, or whose call was not made for want of
+     * a slot or of lease, waits before it is claimed again: long enough not to spin against that
+     * push, short enough to follow it closely.
      */
     static final Duration RECORD_BUSY_DELAY = Duration.ofMillis(200);
     /** Pages of payloads a turn reads at once: one read while the other is mapped. */
@@ -494,10 +495,15 @@ public class DeliveryService {
         return settled;
     }
 
-    /** When an event not attempted (limit pause, open circuit) is due again. */
+    /**
+     * When an event not attempted is due again: once this replica may call again (the limit pause
+     * or the open circuit over), and, for a call that found no slot or could not end within its
+     * records' lease, as soon as a turn can take it up again. Never the poll interval: the workers
+     * wake for what this replica hands back, and a long poll would leave it waiting that long.
+     */
     private Duration untilCallsResume() {
-        Duration pause = Duration.between(Instant.now(), salesforce.limitPausedUntil());
-        return pause.compareTo(config.pollInterval()) > 0 ? pause : config.pollInterval();
+        Duration refused = salesforce.callsRefusedFor();
+        return refused.compareTo(RECORD_BUSY_DELAY) > 0 ? refused : RECORD_BUSY_DELAY;
     }
 
     /** Lets go of a failed turn's claims and records; the turn's own failure is what is reported. */

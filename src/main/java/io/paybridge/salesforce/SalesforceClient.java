@@ -123,9 +123,20 @@ public class SalesforceClient {
         return Duration.between(now, next);
     }
 
-    /** When calls refused for the org's API limit may be made again; a past instant when they may now. */
-    public Instant limitPausedUntil() {
-        return limitPausedUntil;
+    /**
+     * How long calls may go on being refused without being made, at most: until the open circuit
+     * lets a probe through, until the limit pause ends. Zero when calls may be made now.
+     */
+    public Duration callsRefusedFor() {
+        Duration refused = Duration.ZERO;
+        if (metrics.circuitOpen()) {
+            refused = longer(refused, mayChangeIn(Availability.CIRCUIT_OPEN));
+        }
+        return longer(refused, mayChangeIn(Availability.LIMIT_EXCEEDED));
+    }
+
+    private static Duration longer(Duration one, Duration other) {
+        return one.compareTo(other) >= 0 ? one : other;
     }
 
     private void budgetSpent() {

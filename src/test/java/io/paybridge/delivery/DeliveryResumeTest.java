@@ -93,10 +93,16 @@ class DeliveryResumeTest {
 
         String id = postPayout(newPayoutId());
 
-        // The pause of the profile is 2 s: the workers rest until it ends, not until their poll.
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(id).status()).isEqualTo("delivered"));
+        // The pause of the profile is 2 s: the workers rest until it ends, not until their poll; the
+        // refused event, handed back without an attempt, is due when it ends too.
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(delivery(id).status()).isEqualTo("delivered");
+            assertThat(delivery(refused).status()).isEqualTo("delivered");
+        });
         assertThat(delivery(id).attempts()).isEqualTo(1);
         assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+        assertThat(delivery(refused).attempts()).isEqualTo(1);
+        assertThat(salesforce.callsWith(PAYOUT, refused)).isEqualTo(2);
     }
 
     private void deliverPayout(String id) {
