@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.InjectFakeSalesforce;
@@ -25,17 +24,18 @@ import org.junit.jupiter.api.Test;
 /**
  * A replica's workers share its Salesforce call slots ({@code paybridge.delivery.concurrency}): a
  * turn whose calls find every slot taken waits, as {@code paybridge_delivery_calls_waiting} shows,
- * and its calls go as soon as slots free, without spending an attempt.
+ * and its calls go as soon as slots free, without spending an attempt. On {@link WakeUpProfile}:
+ * the slots' waiters go on without the poll.
  */
 @QuarkusTest
-@TestProfile(DeliveryCallSlotsTest.Profile.class)
+@TestProfile(WakeUpProfile.class)
 @WithTestResource(TestDatabase.class)
 @WithTestResource(TestPorts.class)
 class DeliveryCallSlotsTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
-    private static final int SLOTS = 2;
-    private static final int WORKERS = 4;
+    private static final int SLOTS = WakeUpProfile.CALL_SLOTS;
+    private static final int WORKERS = WakeUpProfile.WORKERS;
     private static final String WAITING = "paybridge_delivery_calls_waiting";
 
     @InjectFakeSalesforce
@@ -62,16 +62,5 @@ class DeliveryCallSlotsTest {
         });
         assertThat(salesforce.maxCallsInFlight()).isEqualTo(SLOTS);
         assertThat(series(WAITING)).isZero();
-    }
-
-    /**
-     * Calls get ten seconds (and leases outlive them), so that a call held at the fake is not a
-     * timeout.
-     */
-    public static class Profile extends DeliveryProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return callSlotSettings(WORKERS, SLOTS, "10s", "30s");
-        }
     }
 }
