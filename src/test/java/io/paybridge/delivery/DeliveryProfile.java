@@ -43,7 +43,8 @@ public class DeliveryProfile implements QuarkusTestProfile {
 
     /**
      * More workers than call slots, each worker taking one object a turn and each record its own
-     * call, with calls of {@code timeout} and leases of {@code lease}.
+     * call, with calls of {@code timeout} and leases of {@code lease}: a map of the caller's own, to
+     * add settings to.
      */
     protected static Map<String, String> callSlotSettings(int workers, int slots, String timeout, String lease) {
         return settingsWith(Map.of(
