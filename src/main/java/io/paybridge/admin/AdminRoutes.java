@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -42,7 +44,10 @@ public class AdminRoutes {
     private final EventAdminService service;
     private final EventStatsService stats;
     private final ObjectMapper json;
-    /** Strict: a misspelt filter silently dropped would widen a replay. */
+    /**
+     * Strict: a misspelt filter silently dropped would widen a replay, and of a field given twice
+     * ({@code "dryRun":true,...,"dryRun":false}) the last would win unseen.
+     */
     private final ObjectReader replayReader;
     private final Optional<byte[]> token;
 
@@ -50,7 +55,9 @@ public class AdminRoutes {
         this.service = service;
         this.stats = stats;
         this.json = json;
-        this.replayReader = json.readerFor(ReplayRequest.class).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.replayReader = json.readerFor(ReplayRequest.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.token = config.token().filter(value -> !value.isBlank()).map(value -> value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -180,7 +187,11 @@ public class AdminRoutes {
             throw new InvalidRequestException("unknown field '" + TimeArgument.abbreviate(unknown.getPropertyName())
                     + "'; a replay takes account, ids, status, type, since, until, dryRun");
         } catch (java.io.IOException e) {
-            // Jackson's message may quote the body; the caller gets the location only.
+            if (e instanceof JsonProcessingException parse && String.valueOf(parse.getOriginalMessage()).startsWith("Duplicate field")) {
+                throw new InvalidRequestException("a field is given twice; give each of account, ids, status, type, since, "
+                        + "until, dryRun at most once");
+            }
+            // Jackson's message may quote the body; the caller gets what a replay takes instead.
             throw new InvalidRequestException("the body is not a replay request: expected a JSON object with "
                     + "account, ids, status, type, since, until, dryRun");
         }
@@ -195,6 +206,11 @@ public class AdminRoutes {
     private void failed(RoutingContext ctx, Throwable failure) {
         if (failure instanceof InvalidRequestException invalid) {
             JsonAnswers.error(ctx, 400, "invalid_request", invalid.getMessage());
+            return;
+        }
+        if (failure instanceof HttpException refused && refused.getStatusCode() == 400) {
+            // Vert.x's own refusal, reading the query string: a '%' that starts no escape.
+            JsonAnswers.error(ctx, 400, "invalid_request", ManagementErrors.UNDECODABLE);
             return;
         }
         LOG.errorf("Admin call %s %s failed: %s", ctx.request().method(), ctx.request().path(), failure.toString());

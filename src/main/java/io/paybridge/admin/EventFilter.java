@@ -107,8 +107,7 @@ public record EventFilter(
         try {
             return EventStatus.of(text.trim());
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException("status must be one of pending, retrying, delivered, skipped, dead; got '"
-                    + TimeArgument.abbreviate(text) + "'");
+            throw new InvalidRequestException("status must be one of pending, retrying, delivered, skipped, dead");
         }
     }
 
@@ -116,7 +115,7 @@ public record EventFilter(
         String glob = text.trim();
         if (!GLOB.matcher(glob).matches()) {
             throw new InvalidRequestException("type must be an event type or a glob such as invoice.* "
-                    + "(lower-case letters, digits, '_', '.', '*'); got '" + TimeArgument.abbreviate(glob) + "'");
+                    + "(lower-case letters, digits, '_', '.', '*')");
         }
         return glob;
     }

@@ -58,8 +58,7 @@ public record StatsRequest(Optional<String> account, Instant since, Instant unti
     private static Duration width(String text) {
         Matcher matcher = WIDTH.matcher(text.toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new InvalidRequestException("bucket must be a width such as 60s, 15m, 1h or 1d; got '"
-                    + TimeArgument.abbreviate(text) + "'");
+            throw new InvalidRequestException("bucket must be a width such as 60s, 15m, 1h or 1d");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {

@@ -39,11 +39,12 @@ public final class TimeArgument {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeException | ArithmeticException | IllegalArgumentException e) {
             throw new InvalidRequestException(name + " must be an ISO-8601 time such as 2026-11-20T08:00:00Z, "
-                    + "a date such as 2026-11-20, or an age such as 72h, 30m or 7d; got '" + abbreviate(value) + "'");
+                    + "a date such as 2026-11-20, or an age such as 72h, 30m or 7d");
         }
     }
 
-    static String abbreviate(String value) {
+    /** A name or value short enough to quote in a message. */
+    public static String abbreviate(String value) {
         return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 }

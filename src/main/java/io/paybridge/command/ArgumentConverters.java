@@ -19,10 +19,10 @@ final class ArgumentConverters {
     private ArgumentConverters() {
     }
 
-    /** A value the operator can correct; the message says how. */
+    /** A value the operator can correct; the message says how, and quotes what they typed. */
     static final class Refused extends TypeConversionException {
-        Refused(InvalidRequestException invalid) {
-            super(invalid.getMessage());
+        Refused(InvalidRequestException invalid, String text) {
+            super(invalid.getMessage() + "; got '" + TimeArgument.abbreviate(text) + "'");
         }
     }
 
@@ -34,7 +34,7 @@ final class ArgumentConverters {
             try {
                 return EventFilter.status(text);
             } catch (InvalidRequestException invalid) {
-                throw new Refused(invalid);
+                throw new Refused(invalid, text);
             }
         }
     }
@@ -55,7 +55,7 @@ final class ArgumentConverters {
             try {
                 return TimeArgument.parse(name, text, Instant.now());
             } catch (InvalidRequestException invalid) {
-                throw new Refused(invalid);
+                throw new Refused(invalid, text);
             }
         }
     }

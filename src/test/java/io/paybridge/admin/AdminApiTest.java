@@ -10,9 +10,13 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -121,12 +125,46 @@ class AdminApiTest {
         admin().queryParam("account", "def\u0000ault").get("events").then().statusCode(400).body("message", containsString("NUL"));
         admin().queryParam("type", "Invoice.Paid'; drop").get("events").then().statusCode(400).body("message", containsString("type"));
         admin().get("nothing-here").then().statusCode(404).body("error", equalTo("not_found"));
+        given().baseUri(TestPorts.managementUrl().replace("/q/", "/")).get("nothing-here").then().statusCode(404)
+                .contentType("application/json").body("error", equalTo("not_found"));
         // A misspelt filter would otherwise list every event.
         admin().queryParam("stauts", "dead").get("events").then().statusCode(400).body("error", equalTo("invalid_request"))
                 .body("message", containsString("unknown query parameter 'stauts'"))
                 .body("message", containsString("account, id, status, type, since, until, limit, after"));
         admin().queryParam("buckets", "hour").get("stats").then().statusCode(400)
                 .body("message", containsString("unknown query parameter 'buckets'"));
+    }
+
+    /**
+     * A '%' that starts no escape is the caller's mistake, wherever it stands: never "the database
+     * could not answer". Sent over a socket: HTTP clients refuse to send such a URL.
+     */
+    @Test
+    void refusesAUrlItCannotDecodeAsTheCallersMistake() throws IOException {
+        for (String request : List.of("GET /admin/events?since=%ZZ", "GET /admin/events?%ZZ=1", "GET /admin/stats?since=%ZZ",
+                "GET /admin/events/%ZZ/evt_1", "POST /admin/reconcile?full=%ZZ", "GET /console/%ZZ")) {
+            String answer = rawManagementCall(request);
+            assertThat(answer).as(request)
+                    .startsWith("HTTP/1.1 400 ")
+                    .containsIgnoringCase("content-type: application/json")
+                    .contains("\"error\":\"invalid_request\"")
+                    .contains("cannot be");
+        }
+    }
+
+    /** What a caller sent is not repeated back: an operator pastes what they have, card numbers included. */
+    @Test
+    void namesTheWrongParameterWithoutEchoingItsValue() {
+        String card = "4111 1111 1111 1111";
+        admin().queryParam("since", card).get("events").then().statusCode(400)
+                .body("message", containsString("since must be an ISO-8601 time"))
+                .body("message", not(containsString("4111")));
+        admin().queryParam("status", card).get("events").then().statusCode(400)
+                .body("message", containsString("status must be one of"))
+                .body("message", not(containsString("4111")));
+        replayRaw("{\"until\":\"" + card + "\",\"dryRun\":true}").statusCode(400)
+                .body("message", containsString("until must be"))
+                .body("message", not(containsString("4111")));
     }
 
     @Test
@@ -252,6 +290,9 @@ class AdminApiTest {
         replayRaw("{\"dryRun\":true}").statusCode(400).body("message", containsString("at least one filter"));
         replayRaw("{\"stauts\":\"dead\"}").statusCode(400).body("message", containsString("unknown field 'stauts'"));
         replayRaw("[1,2]").statusCode(400).body("error", equalTo("invalid_request"));
+        // The last of two would win unseen: a dry run that replays.
+        replayRaw("{\"status\":\"dead\",\"dryRun\":true,\"dryRun\":false}").statusCode(400)
+                .body("message", containsString("given twice"));
         replayRaw("not json").statusCode(400).body("message", containsString("not a replay request"));
         replayRaw("").statusCode(400);
         replayRaw("{\"ids\":[\"evt_\\u0000x\"]}").statusCode(400).body("message", containsString("NUL"));
@@ -276,6 +317,17 @@ class AdminApiTest {
     }
 
     // --- helpers ---------------------------------------------------------------------------------
+
+    /** The whole answer, status line, headers and body, to {@code "<method> <target>"} with the token. */
+    private static String rawManagementCall(String request) throws IOException {
+        URI management = URI.create(TestPorts.managementUrl());
+        try (Socket socket = new Socket(management.getHost(), management.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: " + management.getHost() + "\r\nAuthorization: Bearer "
+                    + AdminProfile.TOKEN + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
 
     static RequestSpecification admin() {
         return given().baseUri(adminUrl()).header("Authorization", "Bearer " + AdminProfile.TOKEN);
