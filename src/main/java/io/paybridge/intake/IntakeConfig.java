@@ -29,7 +29,8 @@ public interface IntakeConfig {
 
     /**
      * Longest a request waits for its event to be committed before it is answered 503, so that
-     * Stripe retries instead of timing out.
+     * Stripe retries instead of timing out. An insert still running at nine tenths of it is
+     * cancelled, so that the 503 leaves nothing stored.
      */
     @WithDefault("5s")
     Duration storeTimeout();

@@ -1,5 +1,6 @@
 package io.paybridge.intake;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -18,10 +21,13 @@ import java.util.function.IntFunction;
 import io.paybridge.event.DueEventsSignal;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -36,6 +42,9 @@ import org.jboss.logging.Logger;
  * whatever the batch size, idempotent through {@code ON CONFLICT DO NOTHING} on the event's
  * primary key. A row held by a concurrent, uncommitted insert makes PostgreSQL wait for that
  * commit, so "duplicate" is only ever answered for a row that is durable.
+ *
+ * <p>An insert that has not committed shortly before the store timeout of its oldest request is
+ * cancelled ({@link CancellableInsert}), so that the 503 its requests get leaves nothing stored.
  */
 @ApplicationScoped
 public class IntakeRepository {
@@ -98,24 +107,35 @@ public class IntakeRepository {
             RETURNING account, event_id
             """;
 
+    /** Longest the database may take to confirm a cancel before the connection is given back anyway. */
+    private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(2);
+
     private final Pool pool;
+    private final Vertx vertx;
     private final DueEventsSignal dueEvents;
     private final IntakeMetrics metrics;
     private final int maxBatchSize;
     private final int maxConcurrentBatches;
     private final int maxQueuedEvents;
+    /**
+     * How long after a request arrives its insert is cancelled: nine tenths of the store timeout,
+     * leaving the cancel time to end the statement before the request's own timeout answers it.
+     */
+    private final long cancelAfterNanos;
 
     private final ConcurrentLinkedQueue<PendingEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
 
-    public IntakeRepository(Pool pool, DueEventsSignal dueEvents, IntakeConfig config, IntakeMetrics metrics) {
+    public IntakeRepository(Pool pool, Vertx vertx, DueEventsSignal dueEvents, IntakeConfig config, IntakeMetrics metrics) {
         this.pool = pool;
+        this.vertx = vertx;
         this.dueEvents = dueEvents;
         this.metrics = metrics;
         this.maxBatchSize = config.maxBatchSize();
         this.maxConcurrentBatches = config.maxConcurrentBatches();
         this.maxQueuedEvents = config.maxQueuedEvents();
+        this.cancelAfterNanos = config.storeTimeout().toNanos() / 10 * 9;
         metrics.watchQueue(queued::get);
     }
 
@@ -162,8 +182,9 @@ public class IntakeRepository {
                 continue;
             }
             long started = System.nanoTime();
+            long cancelAt = batch.stream().mapToLong(this::cancelAt).min().orElseThrow();
             metrics.batchStarted(batch.size());
-            Uni.createFrom().deferred(() -> insert(batch))
+            Uni.createFrom().deferred(() -> insert(batch, cancelAt))
                     .onTermination().invoke(() -> metrics.committed(System.nanoTime() - started))
                     .subscribe().with(
                             stored -> completeBatch(batch, stored),
@@ -179,22 +200,30 @@ public class IntakeRepository {
             queued.decrementAndGet();
             metrics.queued(Math.max(0, now - event.queuedAt()));
             // A request that has already been answered (timed out) is left for Stripe's retry.
-            if (!event.abandoned()) {
-                batch.add(event);
+            if (event.abandoned()) {
+                continue;
             }
+            if (cancelAt(event) <= now) {
+                event.emitter().fail(new StorageUnavailableException("no insert could start within the store timeout"));
+                continue;
+            }
+            batch.add(event);
         }
         return batch;
     }
 
-    private Uni<Set<EventKey>> insert(List<PendingEvent> batch) {
+    private long cancelAt(PendingEvent event) {
+        return event.queuedAt() + cancelAfterNanos;
+    }
+
+    private Uni<Set<EventKey>> insert(List<PendingEvent> batch, long cancelAt) {
         // In key order, as every insert writes them: two inserts holding some of each other's rows
         // (a sweep or backfill storing events that webhooks bring at the same moment) then wait
         // for one another in one direction only, never in a deadlock that aborts a whole batch.
         Map<EventKey, PendingEvent> distinct = new TreeMap<>();
         batch.forEach(event -> distinct.putIfAbsent(event.key(), event));
-        return pool.preparedQuery(INSERT)
-                .execute(columns(distinct.values()))
-                .map(IntakeRepository::insertedKeys);
+        Tuple rows = columns(distinct.values());
+        return pool.withConnection(connection -> new CancellableInsert(connection).execute(rows, cancelAt));
     }
 
     /** The insert's parameters: one array per column, the events' values in the same order in each. */
@@ -248,8 +277,65 @@ public class IntakeRepository {
         running.decrementAndGet();
         LOG.warnf("Could not store %d event(s): %s", batch.size(), failure.toString());
         drain();
-        StorageUnavailableException unavailable = new StorageUnavailableException("the database did not commit", failure);
+        StorageUnavailableException unavailable = failure instanceof StorageUnavailableException known ? known
+                : new StorageUnavailableException("the database did not commit", failure);
         batch.forEach(event -> event.emitter().fail(unavailable));
+    }
+
+    /**
+     * One insert that PostgreSQL abandons if it has not ended by its deadline. A cancel request (the
+     * protocol's own, over a connection of its own) ends a statement that waits on a lock or a slow
+     * disk with an error, and its transaction with it, so the batch is answered 503 knowing that
+     * none of it is stored, where the requests' own timeout would answer while the insert could
+     * still commit. A cancel that comes as the statement commits changes nothing: the commit
+     * stands and is answered as such. The connection goes back to the pool only once the cancel is
+     * delivered, so that it cannot reach the next statement run on that connection.
+     */
+    private final class CancellableInsert {
+        private static final int RUNNING = 0;
+        private static final int ENDED = 1;
+        private static final int CANCELLED = 2;
+
+        private final SqlConnection connection;
+        private final AtomicInteger state = new AtomicInteger(RUNNING);
+        private final CompletableFuture<Void> cancelDelivered = new CompletableFuture<>();
+
+        CancellableInsert(SqlConnection connection) {
+            this.connection = connection;
+        }
+
+        Uni<Set<EventKey>> execute(Tuple rows, long cancelAt) {
+            long delayMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(cancelAt - System.nanoTime()));
+            long timer = vertx.setTimer(delayMillis, id -> cancel());
+            return connection.preparedQuery(INSERT)
+                    .execute(rows)
+                    .map(IntakeRepository::insertedKeys)
+                    .onFailure().transform(this::explained)
+                    .onTermination().call(() -> ended(timer));
+        }
+
+        private void cancel() {
+            if (state.compareAndSet(RUNNING, CANCELLED)) {
+                PgConnection.cast(connection).cancelRequest()
+                        .ifNoItem().after(CANCEL_TIMEOUT).fail()
+                        .subscribe().with(delivered -> cancelDelivered.complete(null), lost -> cancelDelivered.complete(null));
+            }
+        }
+
+        private Throwable explained(Throwable failure) {
+            return state.get() == CANCELLED
+                    ? new StorageUnavailableException("no commit within the store timeout: the insert was cancelled, "
+                            + "nothing of it is stored", failure)
+                    : failure;
+        }
+
+        private Uni<Void> ended(long timer) {
+            vertx.cancelTimer(timer);
+            if (state.compareAndSet(RUNNING, ENDED)) {
+                return Uni.createFrom().voidItem();
+            }
+            return Uni.createFrom().completionStage(cancelDelivered);
+        }
     }
 
     record EventKey(String account, String eventId) implements Comparable<EventKey> {

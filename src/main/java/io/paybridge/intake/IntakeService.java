@@ -70,8 +70,8 @@ public class IntakeService {
     private Uni<IntakeResult> store(Account account, EventEnvelope envelope, byte[] body) {
         return repository.store(account.name(), envelope, body)
                 .ifNoItem().after(storeTimeout).failWith(() -> new StorageUnavailableException(
-                        "no commit within " + storeTimeout.toMillis() + " ms; the insert may still commit, and"
-                                + " Stripe's retry is then answered as a duplicate"))
+                        "no answer from the database within " + storeTimeout.toMillis() + " ms; an insert it"
+                                + " still commits is answered as a duplicate to Stripe's retry"))
                 .onFailure(StorageUnavailableException.class).transform(failure -> unavailable(account, envelope, failure))
                 .map(outcome -> stored(account, envelope, outcome));
     }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,33 @@ class StorageOutageTest {
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> postWithDeadline(body).extract().statusCode() == 200);
+        assertThat(TestDatabase.count("default", id)).isOne();
+    }
+
+    /**
+     * "Nothing is stored for a rejected request": an insert that waits on a lock past the store
+     * timeout is cancelled before its 503, so it can never commit after the answer. Stripe's retry
+     * is then accepted, which it could not be had the first insert committed, nor while it still ran.
+     */
+    @Test
+    void a503LeavesNothingStoredWhenTheInsertWaitsOnALock() throws Exception {
+        byte[] body = StripeFixtures.withUniqueId(StripeFixtures.bytes("charge.succeeded"));
+        String id = StripeFixtures.eventId(body);
+
+        try (Connection locker = TestDatabase.connect()) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("LOCK TABLE stripe_event IN ACCESS EXCLUSIVE MODE");
+            }
+            postWithDeadline(body)
+                    .statusCode(503)
+                    .body("error", equalTo("storage_unavailable"));
+            locker.rollback();
+        }
+
+        postWithDeadline(body)
+                .statusCode(200)
+                .body("status", equalTo("accepted"));
         assertThat(TestDatabase.count("default", id)).isOne();
     }
 
