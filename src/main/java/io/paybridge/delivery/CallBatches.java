@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * turn or two. An SObject with fewer records than one call is never held back: on a backlog where
  * it is rare, waiting until a turn has a call's worth of it could take many turns. Only records that
  * may wait are held back (not those of thin events, whose objects were fetched from Stripe for this
- * turn and would be fetched again); when too few may, the partial call goes out as it is.
+ * turn and would be fetched again, nor those an event writes with another record pushed now); when
+ * too few may, the partial call goes out as it is.
  *
  * @param calls    the records to push now, in calls of at most {@code size}, in the order given
  * @param heldBack the records left for the next turn

@@ -4,7 +4,10 @@ import static io.paybridge.testing.Payouts.delivery;
 import static io.paybridge.testing.Payouts.newPayoutId;
 import static io.paybridge.testing.Payouts.postPayout;
 import static io.paybridge.testing.Payouts.postPayouts;
+import static io.paybridge.testing.SObjects.INVOICE;
+import static io.paybridge.testing.SObjects.PAYMENT;
 import static io.paybridge.testing.SObjects.PAYOUT;
+import static io.paybridge.testing.Webhooks.postSigned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.paybridge.testing.FakeSalesforce;
 import io.paybridge.testing.InjectFakeSalesforce;
 import io.paybridge.testing.StripeEvents;
+import io.paybridge.testing.StripeFixtures;
 import io.paybridge.testing.TestDatabase;
 import io.paybridge.testing.TestPorts;
 import io.quarkus.test.common.WithTestResource;
@@ -67,6 +71,41 @@ class DeliveryHoldBackTest {
         assertThat(callSizes.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(ids.size());
         assertThat(callSizes.stream().filter(size -> size < CALL_SIZE)).as("partial calls among %s", callSizes)
                 .hasSizeLessThanOrEqualTo(1);
+    }
+
+    /**
+     * An invoice_payment.paid writes its invoice and its payment. Held back with the payment, it came
+     * back with the next turn and pushed the invoice again; its payment is now not one to hold back.
+     * One turn takes three payment intents' events and the invoice payment: four payments, a call
+     * and one more, the newest being the invoice's; the payouts behind keep more due.
+     */
+    @Test
+    void aRecordWrittenWithAnotherByOneEventIsNotHeldBackWithoutIt() throws Exception {
+        salesforce.apiUsage(95_000, 100_000);
+        String first = postPayout(newPayoutId());
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(first).status()).isEqualTo("delivered"));
+        int limitsBefore = salesforce.limitsRequests();
+        String tag = StripeEvents.uniqueTag();
+        byte[] invoicePayment = StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice_payment.paid"), tag);
+        String invoice = JSON.readTree(invoicePayment).path("data").path("object").path("invoice").asText();
+        String linkedPayment = JSON.readTree(invoicePayment).path("data").path("object").path("payment")
+                .path("payment_intent").asText();
+        List<String> ownEvents = List.of("pi_1" + tag, "pi_2" + tag, "pi_3" + tag);
+        ownEvents.forEach(id -> postSigned(StripeEvents.paymentIntent(id).bytes()).statusCode(200));
+        postSigned(invoicePayment).statusCode(200);
+        List<String> payments = List.of(ownEvents.get(0), ownEvents.get(1), ownEvents.get(2), linkedPayment);
+        List<String> payouts = postPayouts(tag, 6);
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= limitsBefore + 2);
+        assertThat(salesforce.callsWith(INVOICE, invoice)).isZero();
+
+        salesforce.apiUsage(10_000, 100_000);
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(payouts)
+                .allSatisfy(id -> assertThat(delivery(id).status()).isEqualTo("delivered")));
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(TestDatabase.delivery("default",
+                JSON.readTree(invoicePayment).path("id").asText()).orElseThrow().status()).isEqualTo("delivered"));
+        assertThat(salesforce.callsWith(INVOICE, invoice)).as("pushes of the invoice").isEqualTo(1);
+        assertThat(payments).allSatisfy(id -> assertThat(salesforce.callsWith(PAYMENT, id)).as(id).isEqualTo(1));
     }
 
     /** Records per call, of the calls that carried a payout of this test. */
