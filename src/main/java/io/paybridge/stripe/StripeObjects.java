@@ -22,6 +22,7 @@ public class StripeObjects {
     private final StripeApi api;
     private final StripeMetrics metrics;
     private final Duration timeout;
+    private final String apiBase;
 
     StripeObjects(StripeApi api, StripeMetrics metrics, StripeConfig config) {
         this.api = api;
@@ -29,6 +30,7 @@ public class StripeObjects {
         // stripe-java's timeouts bound connect and read each; this bounds the whole call, a slow
         // trickle of bytes included. The blocked thread is freed by stripe-java's own timeouts.
         this.timeout = config.fetchTimeout();
+        this.apiBase = config.apiBase();
     }
 
     /** The longest a fetch can take. */
@@ -62,11 +64,7 @@ public class StripeObjects {
         Outcome outcome = Outcome.of(refused);
         count.of(outcome);
         return switch (outcome) {
-            case TIMEOUT, CONNECTION_ERROR -> {
-                // stripe-java's message around the cause is a paragraph of advice; the cause says what happened.
-                Throwable cause = refused.getCause() == null ? refused : refused.getCause();
-                yield StripeFetch.retry("Stripe " + outcome.label().replace('_', ' ') + ": " + cause.getMessage());
-            }
+            case TIMEOUT, CONNECTION_ERROR -> StripeFetch.retry(StripeErrors.describe(StripeErrors.withApiBase(refused, apiBase)));
             case RATE_LIMITED, SERVER_ERROR -> StripeFetch.retry(error(refused));
             default -> StripeFetch.failed(error(refused));
         };
@@ -90,7 +88,7 @@ public class StripeObjects {
     private StripeFetch unexpected(Throwable failure, Count count) {
         if (failure instanceof TimeoutException) {
             count.of(Outcome.TIMEOUT);
-            return StripeFetch.retry("Stripe timeout: no answer within " + timeout.toMillis() + " ms");
+            return StripeFetch.retry("Stripe at " + apiBase + ": no answer within " + timeout.toMillis() + " ms");
         }
         count.of(Outcome.CONNECTION_ERROR);
         return StripeFetch.retry("Stripe fetch failed: " + failure);
