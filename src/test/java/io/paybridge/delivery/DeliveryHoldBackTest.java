@@ -50,13 +50,10 @@ class DeliveryHoldBackTest {
 
     @Test
     void aBacklogGoesOutInFullCallsButOneEachRecordOnce() throws Exception {
-        // The backlog builds up while the org's API budget is spent, as during a month-end run.
-        salesforce.apiUsage(95_000, 100_000);
-        String first = postPayout(newPayoutId());
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(first).status()).isEqualTo("delivered"));
+        int limitsBefore = spendTheApiBudget();
         String tag = StripeEvents.uniqueTag();
         List<String> ids = postPayouts(tag, 10);
-        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= 2);
+        awaitPaused(limitsBefore);
         assertThat(ids).allSatisfy(id -> assertThat(salesforce.callsWith(PAYOUT, id)).isZero());
 
         salesforce.apiUsage(10_000, 100_000);
@@ -81,10 +78,7 @@ class DeliveryHoldBackTest {
      */
     @Test
     void aRecordWrittenWithAnotherByOneEventIsNotHeldBackWithoutIt() throws Exception {
-        salesforce.apiUsage(95_000, 100_000);
-        String first = postPayout(newPayoutId());
-        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(first).status()).isEqualTo("delivered"));
-        int limitsBefore = salesforce.limitsRequests();
+        int limitsBefore = spendTheApiBudget();
         String tag = StripeEvents.uniqueTag();
         byte[] invoicePayment = StripeEvents.withIdsSuffixed(StripeFixtures.bytes("invoice_payment.paid"), tag);
         String invoice = JSON.readTree(invoicePayment).path("data").path("object").path("invoice").asText();
@@ -95,7 +89,7 @@ class DeliveryHoldBackTest {
         postSigned(invoicePayment).statusCode(200);
         List<String> payments = List.of(ownEvents.get(0), ownEvents.get(1), ownEvents.get(2), linkedPayment);
         List<String> payouts = postPayouts(tag, 6);
-        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= limitsBefore + 2);
+        awaitPaused(limitsBefore);
         assertThat(salesforce.callsWith(INVOICE, invoice)).isZero();
 
         salesforce.apiUsage(10_000, 100_000);
@@ -106,6 +100,24 @@ class DeliveryHoldBackTest {
                 JSON.readTree(invoicePayment).path("id").asText()).orElseThrow().status()).isEqualTo("delivered"));
         assertThat(salesforce.callsWith(INVOICE, invoice)).as("pushes of the invoice").isEqualTo(1);
         assertThat(payments).allSatisfy(id -> assertThat(salesforce.callsWith(PAYMENT, id)).as(id).isEqualTo(1));
+    }
+
+    /**
+     * The backlog builds up while the org's API budget is spent, as during a month-end run: a first
+     * payout's call reports the usage, and delivery pauses.
+     *
+     * @return the Limits calls so far
+     */
+    private int spendTheApiBudget() {
+        salesforce.apiUsage(95_000, 100_000);
+        String first = postPayout(newPayoutId());
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(delivery(first).status()).isEqualTo("delivered"));
+        return salesforce.limitsRequests();
+    }
+
+    /** Until the paused pipeline has read the org's limits twice more: it waits rather than delivers. */
+    private void awaitPaused(int limitsBefore) {
+        await().atMost(DEADLINE).until(() -> salesforce.limitsRequests() >= limitsBefore + 2);
     }
 
     /** Records per call, of the calls that carried a payout of this test. */
