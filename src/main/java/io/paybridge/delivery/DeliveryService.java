@@ -348,7 +348,7 @@ public class DeliveryService {
      * were fetched for this turn. Nor one an event writes with another record: the event would come
      * back with it and push the other record again (in a story backlog an invoice_payment.paid writes
      * its invoice and its payment; held back with the payment, it pushed the invoice twice, and a
-     * 10,000-event drain pushed its records 1.10 times instead of 1.00-1.03, 2026-12-05).
+     * 10,000-event drain pushed its records 1.10 times instead of 1.00-1.04, 2026-12-06).
      */
     private static boolean mayWait(DeliveryPlan plan, PlannedRecord record) {
         return record.contributors().stream().noneMatch(contributor -> plan.event(contributor).thin()
