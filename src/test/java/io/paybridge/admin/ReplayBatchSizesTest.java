@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ReplayBatchSizesTest {
 
     @Test
-    void batchesDoubleFromTheFirstUpToTheLargestAndStayThere() {
+    void batchesGrowFourfoldFromTheFirstUpToTheLargestAndStayThere() {
         List<Integer> limits = new ArrayList<>();
         int limit = ReplayRepository.FIRST_BATCH;
         for (int i = 0; i < 10; i++) {
@@ -19,7 +19,7 @@ class ReplayBatchSizesTest {
             limit = ReplayRepository.nextLimit(limit);
         }
 
-        assertThat(limits).startsWith(100, 200, 400, 800, 1_600, 3_200, 5_000);
-        assertThat(limits.subList(6, limits.size())).containsOnly(ReplayRepository.BATCH);
+        assertThat(limits).startsWith(100, 400, 1_600, 5_000);
+        assertThat(limits.subList(3, limits.size())).containsOnly(ReplayRepository.BATCH);
     }
 }
