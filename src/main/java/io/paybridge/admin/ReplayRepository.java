@@ -47,8 +47,9 @@ import jakarta.enterprise.context.ApplicationScoped;
  * (a story replay's first 100 events write 7 payments, its first 400 about 35: a payment intent's
  * events come together). Doubling, a 10,000-event story replay's first turns went out in four to six
  * calls of 7-124 records and made 1.80-2.10 calls per 1,000 events; fourfold (100, 400, 1,600, 5,000)
- * made 1.70 in three runs of three, as fast (8,333-10,417 events/s against 8,929-10,000), 2026-12-06.
- * Starting at 400 instead did not help (2.00-2.10): the first turn still took a few dozen records alone.
+ * made 1.70 in three trials of three, as fast (8,333-10,417 events/s against 8,929-10,000), and 1.70 in
+ * 16 of 22 replays after (1.90-2.30 in the rest), 2026-12-06. Starting at 400 instead did not help
+ * (2.00-2.10): the first turn still took a few dozen records alone.
  */
 @ApplicationScoped
 public class ReplayRepository {
