@@ -37,7 +37,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class DeliveryRepository {
 
     /**
-     * See B12__schema.sql for why the claim is two functions and has a limit in bytes. The payloads
+     * See B12__schema.sql for why the claim is two functions and has a limit in bytes, and
+     * V21__claims_one_at_a_time.sql for why claims take turns. The payloads
      * stay behind (octet_length reads a stored value's length without reading the value): a turn
      * reads them a page at a time as it maps them, see {@link PayloadPages}.
      */
