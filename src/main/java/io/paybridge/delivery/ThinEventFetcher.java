@@ -1,6 +1,8 @@
 package io.paybridge.delivery;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +97,9 @@ public class ThinEventFetcher {
 
     /**
      * The thin event as the snapshot event the routes map: the fetched object as {@code data.object},
-     * the type without {@code v1.}, {@code created} in Unix seconds as snapshot events have it.
+     * the type without {@code v1.}, {@code created} in Unix seconds as snapshot events have it, with the
+     * thin event's milliseconds as a fraction when it has any: the record's {@code Last_Stripe_Event_At__c}
+     * names the moment the event names, as ordering does.
      *
      * @throws IOException when the thin event or the object is not JSON
      */
@@ -104,20 +108,25 @@ public class ThinEventFetcher {
     }
 
     /** See {@link #asSnapshot(ClaimedEvent, byte[], JsonNode)}; for operators' views of a stored thin event. */
-    public static JsonNode asSnapshot(String eventId, String type, java.time.Instant created, String context,
+    public static JsonNode asSnapshot(String eventId, String type, Instant created, String context,
             byte[] payload, JsonNode object) throws IOException {
         JsonNode thin = StripeJson.MAPPER.readTree(payload);
         ObjectNode snapshot = StripeJson.MAPPER.createObjectNode();
         snapshot.put("id", eventId);
         snapshot.put("object", "event");
         snapshot.put("type", snapshotType(type));
-        snapshot.put("created", created.getEpochSecond());
+        snapshot.put("created", unixSeconds(created));
         snapshot.put("livemode", thin.path("livemode").asBoolean(false));
         if (context != null) {
             snapshot.put("account", context);
         }
         snapshot.putObject("data").set("object", object);
         return snapshot;
+    }
+
+    private static BigDecimal unixSeconds(Instant created) {
+        BigDecimal millis = BigDecimal.valueOf(created.toEpochMilli(), 3);
+        return created.toEpochMilli() % 1000 == 0 ? millis.setScale(0) : millis;
     }
 
     public static JsonNode readObject(byte[] body) throws IOException {

@@ -1,6 +1,8 @@
 package io.paybridge.mapping;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -46,8 +48,8 @@ public enum Conversion {
                 }
                 yield value.booleanValue();
             }
-            case DATETIME -> Instant.ofEpochSecond(whole(value, field)).toString();
-            case DATE -> LocalDate.ofInstant(Instant.ofEpochSecond(whole(value, field)), ZoneOffset.UTC).toString();
+            case DATETIME -> unixTime(value, field).toString();
+            case DATE -> LocalDate.ofInstant(unixTime(value, field), ZoneOffset.UTC).toString();
         };
     }
 
@@ -60,6 +62,25 @@ public enum Conversion {
             return value.path("id").asText();
         }
         throw new UnmappableEventException(field + " is neither a value nor an object with an id");
+    }
+
+    /**
+     * Unix seconds, whole as Stripe's objects have them, or with a fraction: a thin event's {@code created}
+     * carries milliseconds (ThinEventFetcher), which Salesforce's date-times keep. Finer than milliseconds
+     * is cut, as Salesforce would.
+     */
+    private static Instant unixTime(JsonNode value, String field) {
+        if (value.canConvertToExactIntegral() && value.canConvertToLong()) {
+            return Instant.ofEpochSecond(value.longValue());
+        }
+        if (!value.isNumber()) {
+            throw new UnmappableEventException(field + " is not a Unix time");
+        }
+        try {
+            return Instant.ofEpochMilli(value.decimalValue().movePointRight(3).setScale(0, RoundingMode.FLOOR).longValueExact());
+        } catch (ArithmeticException | DateTimeException outOfRange) {
+            throw new UnmappableEventException(field + " is not a Unix time");
+        }
     }
 
     private static long whole(JsonNode value, String field) {

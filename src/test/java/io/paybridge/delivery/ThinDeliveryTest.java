@@ -101,6 +101,10 @@ class ThinDeliveryTest {
         assertThat(sentForTwin.remove(externalIdField)).isEqualTo(twinId);
         assertThat(sentForThin.remove("Last_Stripe_Event_Id__c")).isEqualTo(StripeFixtures.eventId(thin));
         assertThat(sentForTwin.remove("Last_Stripe_Event_Id__c")).isEqualTo(StripeFixtures.eventId(twin));
+        // The thin event names its moment to the millisecond, its twin (Unix seconds) to the second.
+        assertThat(sentForThin.remove("Last_Stripe_Event_At__c")).isEqualTo(created.toString());
+        assertThat(sentForTwin.remove("Last_Stripe_Event_At__c"))
+                .isEqualTo(Instant.ofEpochSecond(created.getEpochSecond()).toString());
         assertThat(sentForThin).isEqualTo(sentForTwin);
         assertThat(sentForThin).containsEntry("Last_Stripe_Event_Type__c", fixture.substring("v1.".length()));
         assertThat(pushes(externalIdField, thinObjectId)).hasSize(1);
@@ -285,6 +289,7 @@ class ThinDeliveryTest {
         assertThat(record).containsEntry("Status__c", "paid")
                 .containsEntry("Last_Stripe_Event_Id__c", StripeFixtures.eventId(thinPaid))
                 .containsEntry("Last_Stripe_Event_Type__c", "invoice.paid")
+                .containsEntry("Last_Stripe_Event_At__c", tree(thinPaid).path("created").asText())
                 .containsEntry("Attempt_Count__c", 2);
         RecordAssertions.assertAmount(record, "Amount_Paid__c", "125.00");
         RecordAssertions.assertAmount(record, "Amount_Remaining__c", "0.00");
@@ -318,9 +323,12 @@ class ThinDeliveryTest {
         assertThat(pushes(PAYOUT_ID, payoutId)).hasSize(order.equals("snapshot first") ? 2 : 1);
         Map<String, Object> finalState = new LinkedHashMap<>(salesforce.record(PAYOUT, payoutId));
         // The thin event is the newer of the two (it keeps its milliseconds): it names the record last.
-        assertThat(finalState).containsEntry("Last_Stripe_Event_Id__c", StripeFixtures.eventId(thin));
-        afterFirst.remove("Last_Stripe_Event_Id__c");
-        finalState.remove("Last_Stripe_Event_Id__c");
+        assertThat(finalState).containsEntry("Last_Stripe_Event_Id__c", StripeFixtures.eventId(thin))
+                .containsEntry("Last_Stripe_Event_At__c", created.toString());
+        for (String lastEvent : List.of("Last_Stripe_Event_Id__c", "Last_Stripe_Event_At__c")) {
+            afterFirst.remove(lastEvent);
+            finalState.remove(lastEvent);
+        }
         assertThat(finalState).isEqualTo(afterFirst);
         assertThat(finalState).containsEntry("Status__c", "paid");
     }
