@@ -38,7 +38,8 @@ public class DeliveryRepository {
 
     /**
      * See B12__schema.sql for why the claim is two functions and has a limit in bytes, and
-     * V21__claims_one_at_a_time.sql for why claims take turns. The payloads
+     * V21__claims_one_at_a_time.sql for why claims take turns, V22__claims_end_on_a_whole_payment.sql
+     * for why a bounded claim ends between payments. The payloads
      * stay behind (octet_length reads a stored value's length without reading the value): a turn
      * reads them a page at a time as it maps them, see {@link PayloadPages}.
      */

@@ -189,6 +189,35 @@ class DeliveryRepositoryTest {
     }
 
     @Test
+    void aClaimBoundedByObjectsOrBytesEndsOnAWholePayment() {
+        List<String> first = storeEventsOfDistinctObjects(1);
+        makeOldestDue(first, 3);
+        String paymentIntent = "pi_whole_" + run;
+        List<String> payment = new ArrayList<>(storePaymentIntentEvents(paymentIntent));
+        payment.addAll(storeChargeAndInvoicePaymentEvents(paymentIntent));
+        makeOldestDue(payment, 2);
+        List<String> after = storeEventsOfDistinctObjects(1);
+        makeOldestDue(after, 1);
+        List<String> all = new ArrayList<>(first);
+        all.addAll(payment);
+        all.addAll(after);
+
+        // The payment's objects (its charge, invoice payment and intent) rank second to fourth.
+        DeliveryRepository.Claim byObjects = repository.claim("turn-a", 10, 2, ANY_SIZE, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(byObjects.events())).as("bounded by objects")
+                .containsAll(first).containsAll(payment).doesNotContainAnyElementsOf(after);
+        assertThat(byObjects.moreDue()).isTrue();
+        expireLeases(all);
+
+        long firstSize = TestDatabase.scalarCount("SELECT sum(octet_length(payload)) FROM stripe_event WHERE event_id IN "
+                + inList(first));
+        DeliveryRepository.Claim byBytes = repository.claim("turn-b", 10, 10, firstSize + 1, LEASE).await().atMost(WAIT);
+        assertThat(eventIds(byBytes.events())).as("bounded by bytes")
+                .containsAll(first).containsAll(payment).doesNotContainAnyElementsOf(after);
+        assertThat(byBytes.moreDue()).isTrue();
+    }
+
+    @Test
     void claimsDueEventsInOrderOfDueTimeThenObject() {
         List<String> earlier = storeEventsOfDistinctObjects(3);
         makeOldestDue(earlier, 1);
