@@ -62,22 +62,23 @@ public interface DeliveryConfig {
     int claimSize();
 
     /**
-     * Most Stripe objects claimed at once: the claim takes the events of the first objects it reached
-     * and leaves the rest due, cutting between payments (a payment whose first object is within the
-     * bound is taken whole, a few objects more). A turn holds the records it maps, about one per object, until it
-     * settles: 4,000 events of distinct objects ran a 256 MB heap out of memory with two workers on a
-     * replay of 500,000, while 4,000 events of a billing run (an invoice, its payment intents and
-     * payouts, a few events each) hold about 1,400 objects.
+     * Most Stripe objects claimed at once: the claim takes the events of the first objects it
+     * reached and leaves the rest due, cutting between payments (a payment whose first object is
+     * within the bound is taken whole, a few objects more). A turn holds the records it maps, about
+     * one per object, until it settles: 4,000 events of distinct objects ran a 256 MB heap out of
+     * memory with two workers on a replay of 500,000, while 4,000 events of a billing run (an
+     * invoice, its payment intents and payouts, a few events each) hold about 1,400 objects.
      */
     @WithDefault("2000")
     int claimObjects();
 
     /**
      * Most payload bytes claimed at once: a claim stops adding payments, oldest first, once their
-     * payloads reach this (it always takes at least one; a payment it starts, it takes whole). A turn reads its payloads a page of
-     * about 1 MB at a time as it maps them, but what it maps them to (the fields of the records it
-     * pushes) grows with them and stays until it settles. Stripe's events weigh from 1 KB to
-     * several hundred (invoices with their lines), which a limit in events alone cannot bound.
+     * payloads reach this (it always takes at least one; a payment it starts, it takes whole). A
+     * turn reads its payloads a page of about 1 MB at a time as it maps them, but what it maps them
+     * to (the fields of the records it pushes) grows with them and stays until it settles. Stripe's
+     * events weigh from 1 KB to several hundred (invoices with their lines), which a limit in
+     * events alone cannot bound.
      */
     @WithDefault("16M")
     MemorySize claimBytes();
