@@ -1,6 +1,7 @@
 package io.paybridge.testing;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -27,11 +28,25 @@ public class TwinsByProfileOrderer implements ClassOrderer {
 
     @Override
     public void orderClasses(ClassOrdererContext context) {
-        context.getClassDescriptors().sort(Comparator
-                .comparing(TwinsByProfileOrderer::launchesLater)
-                .thenComparing(descriptor -> !delivers(profile(descriptor.getTestClass())))
-                .thenComparing(descriptor -> profileName(descriptor.getTestClass()))
-                .thenComparing(descriptor -> descriptor.getTestClass().getName()));
+        // A profile is created to see whether it delivers: once per class, not once per comparison.
+        Map<ClassDescriptor, Launch> launches = new HashMap<>();
+        context.getClassDescriptors().forEach(descriptor -> launches.put(descriptor, Launch.of(descriptor)));
+        context.getClassDescriptors().sort(Comparator.comparing(launches::get, Launch.ORDER));
+    }
+
+    /** Where a test class's launch of the application goes in the run. */
+    private record Launch(boolean later, boolean quiet, String profile, String testClass) {
+
+        static final Comparator<Launch> ORDER = Comparator.comparing(Launch::later)
+                .thenComparing(Launch::quiet)
+                .thenComparing(Launch::profile)
+                .thenComparing(Launch::testClass);
+
+        static Launch of(ClassDescriptor descriptor) {
+            Class<? extends QuarkusTestProfile> profile = TwinsByProfileOrderer.profile(descriptor.getTestClass());
+            return new Launch(launchesLater(descriptor), !delivers(profile), profile == null ? "" : profile.getName(),
+                    descriptor.getTestClass().getName());
+        }
     }
 
     /** The command tests launch the application themselves, after the packaged application tests. */
@@ -50,14 +65,10 @@ public class TwinsByProfileOrderer implements ClassOrderer {
         return null;
     }
 
-    private static String profileName(Class<?> testClass) {
-        Class<? extends QuarkusTestProfile> profile = profile(testClass);
-        return profile == null ? "" : profile.getName();
-    }
-
     /**
-     * Whether an application of this profile delivers: it brings the fake Salesforce, whose settings
-     * switch delivery on, and does not switch it off. The default test profile has no Salesforce.
+     * Whether an application of this profile delivers: as {@code paybridge.salesforce.enabled} says
+     * when the profile sets it, otherwise when it brings the fake Salesforce, whose settings switch
+     * delivery on. The default test profile has no Salesforce.
      */
     static boolean delivers(Class<? extends QuarkusTestProfile> profile) {
         if (profile == null) {
@@ -69,11 +80,10 @@ public class TwinsByProfileOrderer implements ClassOrderer {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Test profile " + profile.getName() + " cannot be created", e);
         }
-        Map<String, String> overrides = settings.getConfigOverrides();
-        if ("false".equals(overrides.get("paybridge.salesforce.enabled"))) {
-            return false;
+        String enabled = settings.getConfigOverrides().get("paybridge.salesforce.enabled");
+        if (enabled != null) {
+            return Boolean.parseBoolean(enabled);
         }
-        return "true".equals(overrides.get("paybridge.salesforce.enabled"))
-                || settings.testResources().stream().anyMatch(entry -> entry.getClazz() == FakeSalesforceResource.class);
+        return settings.testResources().stream().anyMatch(entry -> entry.getClazz() == FakeSalesforceResource.class);
     }
 }

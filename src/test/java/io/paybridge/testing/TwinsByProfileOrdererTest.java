@@ -2,6 +2,7 @@ package io.paybridge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,17 +87,17 @@ class TwinsByProfileOrdererTest {
         }
 
         @Override
-        public boolean isAnnotated(Class<? extends java.lang.annotation.Annotation> annotationType) {
+        public boolean isAnnotated(Class<? extends Annotation> annotationType) {
             return testClass.isAnnotationPresent(annotationType);
         }
 
         @Override
-        public <A extends java.lang.annotation.Annotation> Optional<A> findAnnotation(Class<A> annotationType) {
+        public <A extends Annotation> Optional<A> findAnnotation(Class<A> annotationType) {
             return Optional.ofNullable(testClass.getAnnotation(annotationType));
         }
 
         @Override
-        public <A extends java.lang.annotation.Annotation> List<A> findRepeatableAnnotations(Class<A> annotationType) {
+        public <A extends Annotation> List<A> findRepeatableAnnotations(Class<A> annotationType) {
             return List.of(testClass.getAnnotationsByType(annotationType));
         }
     }
