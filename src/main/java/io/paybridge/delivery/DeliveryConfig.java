@@ -37,8 +37,8 @@ public interface DeliveryConfig {
      * Salesforce calls in flight at once per replica, shared by its workers: a turn's calls wait for
      * a free one (the wait is not part of a call's timeout), so that while one worker claims, maps
      * and settles, the other's calls keep Salesforce busy. Replicas x this is the most calls at once;
-     * 10 lets a drain's last turn send its calls in one round while the other worker's are still out,
-     * and keeps two replicas (20) within an org's 25 concurrent calls of 20 s or more.
+     * 10 keeps two replicas (20) within an org's 25 concurrent calls of 20 s or more, and a replay of
+     * a large backlog, which filled 8 slots, went 11-17 % faster with 10 (docs/benchmarks.md).
      */
     @WithDefault("10")
     int concurrency();
