@@ -19,7 +19,7 @@ class ReplayBatchSizesTest {
             limit = ReplayRepository.nextLimit(limit);
         }
 
-        assertThat(limits).startsWith(100, 400, 1_600, 5_000);
+        assertThat(limits).startsWith(100, 400, 1_600, 2_500);
         assertThat(limits.subList(3, limits.size())).containsOnly(ReplayRepository.BATCH);
     }
 }
