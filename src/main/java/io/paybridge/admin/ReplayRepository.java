@@ -44,7 +44,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Up to 2,500 rather than 5,000: a batch of 5,000 took about 200 ms while delivery, done with the
  * batches before it, waited for its commit, and a replay of 10,000 events drained at 9,259-10,638
  * events/s against 9,615-11,111 with 2,500, in 1.60 calls per 1,000 events instead of 1.70 (two story
- * runs of each, taken in turns, 2026-12-07); a replay of 500,000 answered after 27-33 s either way.
+ * runs of each, taken in turns, 2026-12-07); a replay of 500,000 answered after 26-33 s either way.
  *
  * <p>Fourfold rather than doubling: a turn that takes one small batch alone claims less than its bound,
  * so nothing holds back its partial calls (delivery's CallBatches), and early batches hold few records
