@@ -45,9 +45,10 @@ class SchemaBaselineTest {
             "16 SQL held back events keep their place",
             "17 SQL claim by payment", "18 SQL invoice joins its payment", "19 SQL payment intent id in row",
             "20 SQL claim says whether more is due", "21 SQL claims one at a time",
-            "22 SQL claims end on a whole payment");
+            "22 SQL claims end on a whole payment",
+            "23 SQL fewer index entries per update");
 
-    private static final String LATEST_VERSION = "22";
+    private static final String LATEST_VERSION = "23";
 
     private final String schema = "baseline_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
