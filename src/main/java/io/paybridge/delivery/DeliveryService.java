@@ -103,8 +103,10 @@ public class DeliveryService {
     /**
      * A bulkhead outside the Salesforce client's own guard, so that waiting for a slot never counts
      * towards a call's timeout or the breaker. Each turn has at most {@code concurrency} calls
-     * started or waiting, so the queue holds every other worker's; only the calls of a turn
-     * abandoned while they waited could overflow it, and those are released, not failed.
+     * started or waiting, and each worker at most two turns with calls out (the one whose calls it
+     * waits on while the next is planned, and that next one), so the queue holds every other turn's;
+     * only the calls of a turn abandoned while they waited could overflow it, and those are released,
+     * not failed.
      */
     private static TypedGuard<Uni<Map<RecordKey, RecordOutcome>>> callSlots(DeliveryConfig config) {
         return TypedGuard.create(new TypeLiteral<Uni<Map<RecordKey, RecordOutcome>>>() {
@@ -112,7 +114,7 @@ public class DeliveryService {
                 .withDescription("Salesforce calls of one replica")
                 .withBulkhead()
                 .limit(config.concurrency())
-                .queueSize(config.workers() * config.concurrency())
+                .queueSize(2 * config.workers() * config.concurrency())
                 .done()
                 .build();
     }
@@ -151,37 +153,56 @@ public class DeliveryService {
         return config.turnTimeout().orElse(config.lease().multipliedBy(2));
     }
 
-    /** @return how many events were claimed; zero when nothing was due */
+    /**
+     * One whole turn, its calls and settle included.
+     *
+     * @return how many events were claimed; zero when nothing was due
+     */
     public Uni<Integer> deliverOnce() {
-        return deliverOnce(0);
+        return start(0)
+                .call(StartedTurn::callsAndSettle)
+                .map(StartedTurn::claimed);
     }
 
     /**
-     * One turn of one of this replica's workers. Each turn leases under a name of its own, so that
-     * two workers never hold the same record, and a turn abandoned after its timeout can never
-     * settle or let go of what a later turn holds.
+     * The first part of a turn of one of this replica's workers: claim, map, lease the records, plan
+     * the calls. What is left, the calls and the settle, is the started turn's
+     * {@link StartedTurn#callsAndSettle()}, which runs once subscribed: the worker can claim its next
+     * turn while these calls are in flight. Each turn leases under a name of its own, so that two
+     * turns never hold the same record, and a turn abandoned after its timeout can never settle or
+     * let go of what a later turn holds.
      */
-    public Uni<Integer> deliverOnce(int worker) {
+    public Uni<StartedTurn> start(int worker) {
         Turn turn = new Turn(replica + "/" + worker + "/" + turns.incrementAndGet());
         return repository.claim(turn.lessee, config.claimSize(), config.claimObjects(), config.claimBytes().asLongValue(),
                         config.lease())
                 .invoke(turn::claimed)
-                .chain(() -> deliver(turn))
+                .chain(() -> prepare(turn))
                 .onCancellation().invoke(turn::abandoned)
                 .onFailure().call(failure -> giveBack(turn));
     }
 
-    private Uni<Integer> deliver(Turn turn) {
+    private Uni<StartedTurn> prepare(Turn turn) {
         int claimed = turn.claimed.size();
         if (claimed == 0) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(StartedTurn.NOTHING_DUE);
         }
         return fetchThinEvents(turn)
                 .chain(fetches -> mapInPages(turn, fetches))
                 .invoke(turn.mapped::put)
                 .chain(mapped -> leaseRecords(turn, mapped))
-                .chain(held -> push(turn, held))
-                .replaceWith(claimed);
+                .chain(held -> planCalls(turn, held))
+                .map(pushes -> new StartedTurn(claimed, pushAndSettle(turn, pushes)
+                        .onCancellation().invoke(turn::abandoned)
+                        .onFailure().call(failure -> giveBack(turn))));
+    }
+
+    /**
+     * A turn whose calls are planned: how many events it claimed, and its calls and settle, which
+     * start when subscribed (once: the worker that started the turn subscribes).
+     */
+    public record StartedTurn(int claimed, Uni<Void> callsAndSettle) {
+        static final StartedTurn NOTHING_DUE = new StartedTurn(0, Uni.createFrom().voidItem());
     }
 
     /** The objects of the claim's thin events, from the Stripe API; none for a claim without any. */
@@ -296,13 +317,12 @@ public class DeliveryService {
      * Planning and settling a turn of thousands of events takes CPU in proportion: on a worker
      * thread, as the mapping, never on the event loop that also answers Stripe's webhooks.
      */
-    private Uni<Void> push(Turn turn, Map<RecordKey, RecordState> held) {
-        return Uni.createFrom().item(() -> plan(turn, turn.mapped.take(), held))
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .chain(pushes -> pushAndSettle(turn, pushes));
+    private Uni<Pushes> planCalls(Turn turn, Map<RecordKey, RecordState> held) {
+        return Uni.createFrom().item(() -> pushes(turn, turn.mapped.take(), held))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private Pushes plan(Turn turn, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
+    private Pushes pushes(Turn turn, List<MappedEvent> mapped, Map<RecordKey, RecordState> held) {
         List<MappedEvent> ready = new ArrayList<>();
         List<ClaimedEvent> waiting = new ArrayList<>();
         for (MappedEvent event : mapped) {
