@@ -264,12 +264,25 @@ public class DeliveryLoop {
      * passes (another replica's retries, a notification lost while not listening).
      */
     private Uni<Integer> rest(Uni<Void> wakeUp) {
-        Duration wait = atMostPollInterval(service.untilNextDue());
+        return restUntil(System.nanoTime() + pollInterval.toNanos(), wakeUp);
+    }
+
+    /**
+     * Events handed back during the rest shorten it: the worker that handed them back may be waiting
+     * for its calls still out, and would leave them to the poll. The end stays: a rest never
+     * outlasts the poll interval.
+     */
+    private Uni<Integer> restUntil(long endNanos, Uni<Void> wakeUp) {
+        Uni<Boolean> handedBack = Uni.createFrom().completionStage(service.handedBackLater())
+                .replaceWith(true);
+        Duration wait = shorter(Duration.ofNanos(endNanos - System.nanoTime()), service.untilNextDue());
         if (wait.toMillis() < 1) {
             // Timers take whole milliseconds: a shorter wait is no wait.
             return Uni.createFrom().item(0);
         }
-        return restAtMost(wait, wakeUp);
+        return Uni.join().first(wakeUp.replaceWith(false), handedBack).withItem()
+                .ifNoItem().after(wait).recoverWithItem(false)
+                .chain(lookAgain -> lookAgain ? restUntil(endNanos, wakeUp) : Uni.createFrom().item(0));
     }
 
     /**
@@ -283,7 +296,11 @@ public class DeliveryLoop {
     }
 
     private Duration atMostPollInterval(Duration wait) {
-        return wait.compareTo(pollInterval) < 0 ? wait : pollInterval;
+        return shorter(wait, pollInterval);
+    }
+
+    private static Duration shorter(Duration one, Duration other) {
+        return one.compareTo(other) < 0 ? one : other;
     }
 
     /** @return no events claimed, once woken or after {@code wait} */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -498,6 +499,11 @@ public class DeliveryService {
      */
     Duration untilNextDue() {
         return nextDue.until(Instant.now());
+    }
+
+    /** Done once events are handed back after this call: see {@link NextDue#nextAdded()}. */
+    CompletableFuture<Void> handedBackLater() {
+        return nextDue.nextAdded();
     }
 
     private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome) {

@@ -2,7 +2,9 @@ package io.paybridge.delivery;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The moments events this replica handed back (retries, events waiting on a record another turn
@@ -19,12 +21,23 @@ final class NextDue {
     static final int MOST_MOMENTS = 4096;
 
     private final ConcurrentSkipListSet<Instant> moments = new ConcurrentSkipListSet<>();
+    private final AtomicReference<CompletableFuture<Void>> added = new AtomicReference<>(new CompletableFuture<>());
 
     void add(Instant due) {
         moments.add(due);
         if (moments.size() > MOST_MOMENTS) {
             moments.pollLast();
         }
+        added.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+
+    /**
+     * Done once a moment is added after this call. The worker that hands events back may then wait
+     * for its calls still out, so the workers resting look again at {@link #until(Instant)}: taken
+     * before that look, it misses no moment.
+     */
+    CompletableFuture<Void> nextAdded() {
+        return added.get().copy();
     }
 
     /**

@@ -14,6 +14,29 @@ class NextDueTest {
     private final NextDue nextDue = new NextDue();
 
     @Test
+    void aMomentAddedEndsTheWaitsTakenBeforeItOnly() {
+        var takenBefore = nextDue.nextAdded();
+
+        nextDue.add(T0.plusMillis(200));
+        var takenAfter = nextDue.nextAdded();
+
+        assertThat(takenBefore).isDone();
+        assertThat(takenAfter).isNotDone();
+    }
+
+    @Test
+    void aWaitGivenUpLeavesTheOthersWaiting() {
+        var givenUp = nextDue.nextAdded();
+        var waiting = nextDue.nextAdded();
+
+        givenUp.cancel(false);
+        nextDue.add(T0.plusMillis(200));
+
+        assertThat(waiting).isDone();
+        assertThat(nextDue.nextAdded()).isNotDone();
+    }
+
+    @Test
     void waitsUntilTheEarliestMoment() {
         nextDue.add(T0.plusMillis(500));
         nextDue.add(T0.plusMillis(200));
