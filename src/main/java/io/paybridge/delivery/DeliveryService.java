@@ -184,8 +184,7 @@ public class DeliveryService {
     }
 
     private Uni<StartedTurn> prepare(Turn turn) {
-        int claimed = turn.claimed.size();
-        if (claimed == 0) {
+        if (turn.claimed.isEmpty()) {
             return Uni.createFrom().item(StartedTurn.NOTHING_DUE);
         }
         return fetchThinEvents(turn)
@@ -193,9 +192,15 @@ public class DeliveryService {
                 .invoke(turn.mapped::put)
                 .chain(mapped -> leaseRecords(turn, mapped))
                 .chain(held -> planCalls(turn, held))
-                .map(pushes -> new StartedTurn(claimed, pushAndSettle(turn, pushes)
-                        .onCancellation().invoke(turn::abandoned)
-                        .onFailure().call(failure -> giveBack(turn))));
+                .map(pushes -> started(turn, pushes));
+    }
+
+    /** The planned turn, whose calls go out when the worker subscribes to them. */
+    private StartedTurn started(Turn turn, Pushes pushes) {
+        Uni<Void> callsAndSettle = pushAndSettle(turn, pushes)
+                .onCancellation().invoke(turn::abandoned)
+                .onFailure().call(failure -> giveBack(turn));
+        return new StartedTurn(turn.claimed.size(), callsAndSettle);
     }
 
     /**
