@@ -187,8 +187,8 @@ public class DeliveryLoop {
     }
 
     /**
-     * Rests, and wakes up too when the worker's turn still out settles: what it hands back (a record
-     * held back for the next calls keeps its place) is due at once.
+     * Rests, and wakes up too when the worker's turn still out settles: the records it held are free
+     * again for the events that waited on them.
      */
     private Uni<Integer> nothingClaimed(int worker, Uni<Void> wakeUp) {
         CompletableFuture<Void> out = callsOut.get(worker);

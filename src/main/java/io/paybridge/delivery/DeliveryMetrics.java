@@ -83,9 +83,7 @@ public class DeliveryMetrics {
                 .withRegistry(registry);
         routes.routes().stream().map(Route::sobject).distinct().forEach(sobject -> {
             for (RecordOutcome.Kind kind : RecordOutcome.Kind.values()) {
-                if (kind.sent()) {
-                    record(sobject, kind);
-                }
+                record(sobject, kind);
             }
         });
         this.pool = pool;

@@ -218,7 +218,7 @@ public class DeliveryRepository {
                 column(events, String[]::new, event -> event.ref().eventId()),
                 column(events, String[]::new, event -> event.status().value()),
                 column(events, Integer[]::new, SettledEvent::attempts),
-                column(events, Double[]::new, event -> event.keepsItsPlace() ? null : event.dueIn().toMillis() / 1000.0),
+                column(events, Double[]::new, event -> event.dueIn().toMillis() / 1000.0),
                 column(events, String[]::new, SettledEvent::lastError),
                 column(events, Buffer[]::new, event -> Optional.ofNullable(fetched.get(event.ref()))
                         .map(Buffer::buffer).orElse(null)));
@@ -306,19 +306,9 @@ public class DeliveryRepository {
     /**
      * An event's new status.
      *
-     * @param dueIn when it is due again, from now (zero for a final status); null when it is due at
-     *              once in the place it had, before the events that arrived after it
+     * @param dueIn when it is due again, from now (zero for a final status)
      */
     public record SettledEvent(EventRef ref, EventStatus status, int attempts, Duration dueIn, String lastError) {
-
-        /** An event due again at once, in its place in the queue, with nothing spent. */
-        public static SettledEvent heldBack(EventRef ref, EventStatus status, int attempts) {
-            return new SettledEvent(ref, status, attempts, null, null);
-        }
-
-        public boolean keepsItsPlace() {
-            return dueIn == null;
-        }
     }
 
     /** A record Salesforce wrote. */

@@ -192,7 +192,23 @@ public class DeliveryService {
                 .invoke(turn.mapped::put)
                 .chain(mapped -> leaseRecords(turn, mapped))
                 .chain(held -> planCalls(turn, held))
+                .call(pushes -> giveBackHeldBack(turn, pushes))
                 .map(pushes -> started(turn, pushes));
+    }
+
+    /**
+     * The records a turn leaves for the next turn's calls go back at once with their events, before
+     * this turn's calls go out: the worker's next turn, claimed while those calls are in flight,
+     * takes them first. Settled with this turn, they came back only after that claim, and the end of
+     * a backlog went out in small turns of their own (about 0.15 s of a 0.9 s drain of 10,000 story
+     * events, 2026-12-07). Their later settle finds them no longer this turn's and leaves them be.
+     */
+    private Uni<Void> giveBackHeldBack(Turn turn, Pushes pushes) {
+        if (pushes.heldBack().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        turn.letGo(pushes.heldBack());
+        return repository.giveBack(turn.lessee, pushes.heldBackEvents(), pushes.heldBack());
     }
 
     /** The planned turn, whose calls go out when the worker subscribes to them. */
@@ -348,16 +364,27 @@ public class DeliveryService {
             batches.calls().forEach(batch -> calls.add(new Call(batch, turn)));
             batches.heldBack().forEach(record -> heldBack.add(record.key()));
         });
-        return new Pushes(plan, calls, heldBack, waiting);
+        return new Pushes(plan, calls, heldBack, contributors(plan, heldBack), waiting);
+    }
+
+    private static List<ClaimedEvent.EventRef> contributors(DeliveryPlan plan, List<RecordKey> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        Set<RecordKey> wanted = Set.copyOf(records);
+        List<ClaimedEvent.EventRef> events = new ArrayList<>();
+        plan.records().stream()
+                .filter(record -> wanted.contains(record.key()))
+                .forEach(record -> events.addAll(record.contributors()));
+        return events;
     }
 
     private Uni<Void> pushAndSettle(Turn turn, Pushes pushes) {
         return Multi.createFrom().iterable(pushes.calls())
                 .onItem().transformToUni(this::upsert).merge(config.concurrency())
                 .collect().in(HashMap<RecordKey, RecordOutcome>::new, Map::putAll)
-                .invoke(results -> pushes.heldBack().forEach(record -> results.put(record, RecordOutcome.heldBack())))
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .chain(results -> settle(turn, pushes.plan(), results, pushes.waiting()));
+                .chain(results -> settle(turn, pushes, results));
     }
 
     /** The records a Collections call can carry together: one SObject, one external id field. */
@@ -458,16 +485,21 @@ public class DeliveryService {
         return outcomes;
     }
 
-    private Uni<Void> settle(Turn turn, DeliveryPlan plan, Map<RecordKey, RecordOutcome> results,
-            List<ClaimedEvent> waiting) {
+    private Uni<Void> settle(Turn turn, Pushes pushes, Map<RecordKey, RecordOutcome> results) {
+        DeliveryPlan plan = pushes.plan();
         List<SettledEvent> settled = new ArrayList<>();
         plan.settled().forEach((ref, outcome) -> {
             ClaimedEvent event = plan.event(ref);
             settled.add(new SettledEvent(ref, outcome.status(), event.attempts(), Duration.ZERO, outcome.reason()));
             log(event, outcome.status(), outcome.reason());
         });
-        plan.outcomesOfPushedEvents(results).forEach((ref, outcome) -> settled.add(afterPush(plan.event(ref), outcome)));
-        waiting.forEach(event -> settled.add(new SettledEvent(event.ref(), event.status(), event.attempts(),
+        Set<ClaimedEvent.EventRef> givenBack = Set.copyOf(pushes.heldBackEvents());
+        plan.outcomesOfPushedEvents(results).forEach((ref, outcome) -> {
+            if (!givenBack.contains(ref)) {
+                settled.add(afterPush(plan.event(ref), outcome));
+            }
+        });
+        pushes.waiting().forEach(event -> settled.add(new SettledEvent(event.ref(), event.status(), event.attempts(),
                 RECORD_BUSY_DELAY, null)));
         settled.addAll(turn.unfetched);
         Map<RecordKey, WrittenRecord> written = new HashMap<>();
@@ -493,7 +525,7 @@ public class DeliveryService {
         Instant now = Instant.now();
         settled.stream()
                 .filter(event -> !event.status().done())
-                .map(event -> event.keepsItsPlace() ? now : now.plus(event.dueIn()))
+                .map(event -> now.plus(event.dueIn()))
                 .min(Instant::compareTo)
                 .ifPresent(nextDue::add);
     }
@@ -513,13 +545,7 @@ public class DeliveryService {
 
     private SettledEvent afterPush(ClaimedEvent event, RecordOutcome outcome) {
         int attempts = event.attempts() + 1;
-        if (outcome.kind() == RecordOutcome.Kind.HELD_BACK) {
-            LOG.debugf("Event %s (%s) of account %s: held back for the next turn's calls", event.eventId(), event.type(),
-                    event.account());
-            return SettledEvent.heldBack(event.ref(), event.status(), event.attempts());
-        }
         SettledEvent settled = switch (outcome.kind()) {
-            case HELD_BACK -> throw new IllegalStateException("settled above");
             case DELIVERED -> new SettledEvent(event.ref(), EventStatus.DELIVERED, attempts, Duration.ZERO, null);
             case DEAD -> new SettledEvent(event.ref(), EventStatus.DEAD, attempts, Duration.ZERO, outcome.error());
             case RELEASED -> new SettledEvent(event.ref(), event.status(), event.attempts(), untilCallsResume(),
@@ -574,10 +600,11 @@ public class DeliveryService {
     }
 
     /**
-     * A turn's plan, its Salesforce calls, the records it leaves for the next turn's calls, and the
-     * events whose records another turn holds.
+     * A turn's plan, its Salesforce calls, the records it leaves for the next turn's calls with the
+     * events that write them, and the events whose records another turn holds.
      */
-    private record Pushes(DeliveryPlan plan, List<Call> calls, List<RecordKey> heldBack, List<ClaimedEvent> waiting) {
+    private record Pushes(DeliveryPlan plan, List<Call> calls, List<RecordKey> heldBack,
+            List<ClaimedEvent.EventRef> heldBackEvents, List<ClaimedEvent> waiting) {
     }
 
     private record Call(List<PlannedRecord> records, Turn turn) {
@@ -633,6 +660,13 @@ public class DeliveryService {
         void held(Set<RecordKey> records, long leasedUntilNanos) {
             held = Set.copyOf(records);
             recordsLeasedUntil = leasedUntilNanos;
+        }
+
+        /** Records given back before the turn's calls: no longer this turn's to let go. */
+        void letGo(List<RecordKey> records) {
+            Set<RecordKey> kept = new java.util.HashSet<>(held);
+            records.forEach(kept::remove);
+            held = Set.copyOf(kept);
         }
 
         void abandoned() {

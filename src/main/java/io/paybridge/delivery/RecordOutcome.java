@@ -8,17 +8,12 @@ public record RecordOutcome(Kind kind, String salesforceId, String error) {
     public enum Kind {
         /** Written. */
         DELIVERED(0),
-        /**
-         * Not sent: the part of a call a turn of a backlog leaves for the next turn to fill. Its
-         * events are due again at once, in their place, without an attempt spent.
-         */
-        HELD_BACK(1),
         /** Not attempted (limit pause, open circuit, record held elsewhere): no attempt spent. */
-        RELEASED(2),
+        RELEASED(1),
         /** Failed for now: retry with backoff. */
-        RETRY(3),
+        RETRY(2),
         /** Refused for good: needs a human. */
-        DEAD(4);
+        DEAD(3);
 
         private final int severity;
 
@@ -29,19 +24,10 @@ public record RecordOutcome(Kind kind, String salesforceId, String error) {
         int severity() {
             return severity;
         }
-
-        /** Whether a record of this outcome went to Salesforce (or was meant to and was not let). */
-        boolean sent() {
-            return this != HELD_BACK;
-        }
     }
 
     public static RecordOutcome delivered(String salesforceId) {
         return new RecordOutcome(Kind.DELIVERED, salesforceId, null);
-    }
-
-    public static RecordOutcome heldBack() {
-        return new RecordOutcome(Kind.HELD_BACK, null, null);
     }
 
     public static RecordOutcome released(String why) {

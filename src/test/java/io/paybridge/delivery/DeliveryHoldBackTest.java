@@ -71,6 +71,39 @@ class DeliveryHoldBackTest {
     }
 
     /**
+     * The records a turn holds back go back before its calls go out, so that the worker's next turn,
+     * claimed while those calls are in flight, carries them. Turn one claims payouts 1-4 and calls
+     * with 1-3, holding 4 back; with turn one's call held at the fake, turn two's call carries 4 (and
+     * 5 and 6). Given back at turn one's settle, 4 would still be turn one's, and turn two would take
+     * 5-8.
+     */
+    @Test
+    void recordsHeldBackGoOutInTheNextTurnClaimedWhileTheCallsBeforeAreOut() throws Exception {
+        int limitsBefore = spendTheApiBudget();
+        String tag = StripeEvents.uniqueTag();
+        List<String> ids = postPayouts(tag, 10);
+        awaitPaused(limitsBefore);
+        salesforce.holdCalls();
+        try {
+            salesforce.apiUsage(10_000, 100_000);
+            await().atMost(DEADLINE).until(() -> salesforce.callsInFlight() == 2);
+            assertThat(ids.subList(0, 6)).allSatisfy(id -> assertThat(salesforce.callsWith(PAYOUT, id)).as(id)
+                    .isEqualTo(1));
+            assertThat(ids.subList(6, 10)).allSatisfy(id -> assertThat(salesforce.callsWith(PAYOUT, id)).as(id)
+                    .isZero());
+        } finally {
+            salesforce.releaseCalls();
+        }
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(ids)
+                .allSatisfy(id -> assertThat(delivery(id).status()).isEqualTo("delivered")));
+        assertThat(ids).allSatisfy(id -> {
+            assertThat(salesforce.callsWith(PAYOUT, id)).isEqualTo(1);
+            assertThat(delivery(id).attempts()).isEqualTo(1);
+        });
+    }
+
+    /**
      * An invoice_payment.paid writes its invoice and its payment. Held back with the payment, it came
      * back with the next turn and pushed the invoice again; its payment is now not one to hold back.
      * One turn takes three payment intents' events and the invoice payment: four payments, a call
