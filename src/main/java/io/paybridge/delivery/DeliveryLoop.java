@@ -264,25 +264,30 @@ public class DeliveryLoop {
      * passes (another replica's retries, a notification lost while not listening).
      */
     private Uni<Integer> rest(Uni<Void> wakeUp) {
-        return restUntil(System.nanoTime() + pollInterval.toNanos(), wakeUp);
+        long endNanos = System.nanoTime() + pollInterval.toNanos();
+        return Multi.createBy().repeating().uni(() -> restStep(endNanos, wakeUp))
+                .whilst(lookAgain -> lookAgain)
+                .collect().last()
+                .replaceWith(0);
     }
 
     /**
      * Events handed back during the rest shorten it: the worker that handed them back may be waiting
      * for its calls still out, and would leave them to the poll. The end stays: a rest never
      * outlasts the poll interval.
+     *
+     * @return whether to look again at when this replica's next events are due
      */
-    private Uni<Integer> restUntil(long endNanos, Uni<Void> wakeUp) {
+    private Uni<Boolean> restStep(long endNanos, Uni<Void> wakeUp) {
         Uni<Boolean> handedBack = Uni.createFrom().completionStage(service.handedBackLater())
                 .replaceWith(true);
         Duration wait = shorter(Duration.ofNanos(endNanos - System.nanoTime()), service.untilNextDue());
         if (wait.toMillis() < 1) {
             // Timers take whole milliseconds: a shorter wait is no wait.
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(false);
         }
         return Uni.join().first(wakeUp.replaceWith(false), handedBack).withItem()
-                .ifNoItem().after(wait).recoverWithItem(false)
-                .chain(lookAgain -> lookAgain ? restUntil(endNanos, wakeUp) : Uni.createFrom().item(0));
+                .ifNoItem().after(wait).recoverWithItem(false);
     }
 
     /**
