@@ -82,7 +82,15 @@ class DeliveryReplicasTest {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         Future<Integer> secondClaims = executor.submit(() -> drain(second, running, tag));
         try {
-            events.forEach(event -> postSigned(event).statusCode(200));
+            // Held calls keep the live pipeline's workers on the turns they have out, so that events are
+            // left for the second pipeline whatever the machine's speed; released once it holds some.
+            salesforce.holdCalls();
+            try {
+                events.forEach(event -> postSigned(event).statusCode(200));
+                await().atMost(Duration.ofMinutes(1)).until(() -> leasedBy("second-replica/", tag) > 0);
+            } finally {
+                salesforce.releaseCalls();
+            }
             awaitAllDone("default", tag, events.size());
         } finally {
             running.set(false);
@@ -133,6 +141,13 @@ class DeliveryReplicasTest {
             }
         }
         return claimed;
+    }
+
+    /** This test's events leased by turns of this pipeline. */
+    private static long leasedBy(String pipeline, String tag) {
+        return TestDatabase.scalarCount("""
+                SELECT count(*) FROM stripe_event
+                 WHERE event_id LIKE '%%%s%%' AND lease_owner LIKE '%s%%'""".formatted(tag, pipeline));
     }
 
     /** This test's events that a claim could take now. */
