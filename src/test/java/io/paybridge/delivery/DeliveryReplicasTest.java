@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class DeliveryReplicasTest {
 
     private static final List<String> STATUSES = List.of("pending", "in_transit", "paid");
+    private static final String SECOND_REPLICA = "second-replica";
 
     @Inject
     DeliveryRepository repository;
@@ -77,7 +78,7 @@ class DeliveryReplicasTest {
         }
         Collections.shuffle(events, new Random(7));
         DeliveryService second = new DeliveryService(repository, mapper, client, thinEvents, metrics, config, salesforceConfig,
-                "second-replica");
+                SECOND_REPLICA);
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService executor = Executors.newSingleThreadExecutor();
         Future<Integer> secondClaims = executor.submit(() -> drain(second, running, tag));
@@ -87,7 +88,7 @@ class DeliveryReplicasTest {
             salesforce.holdCalls();
             try {
                 events.forEach(event -> postSigned(event).statusCode(200));
-                await().atMost(Duration.ofMinutes(1)).until(() -> leasedBy("second-replica/", tag) > 0);
+                await().atMost(Duration.ofMinutes(1)).until(() -> leasedBy(SECOND_REPLICA, tag) > 0);
             } finally {
                 salesforce.releaseCalls();
             }
@@ -143,11 +144,11 @@ class DeliveryReplicasTest {
         return claimed;
     }
 
-    /** This test's events leased by turns of this pipeline. */
-    private static long leasedBy(String pipeline, String tag) {
+    /** This test's events leased by turns of this replica (their owner is replica/worker/turn). */
+    private static long leasedBy(String replica, String tag) {
         return TestDatabase.scalarCount("""
                 SELECT count(*) FROM stripe_event
-                 WHERE event_id LIKE '%%%s%%' AND lease_owner LIKE '%s%%'""".formatted(tag, pipeline));
+                 WHERE event_id LIKE '%%%s%%' AND lease_owner LIKE '%s/%%'""".formatted(tag, replica));
     }
 
     /** This test's events that a claim could take now. */
